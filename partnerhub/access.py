@@ -1,0 +1,170 @@
+"""Who may see and touch what: the one place that answers it.
+
+Views and jobs load buildings, units, reservations and files through these
+functions. Another organization's object is a 404 (it does not exist for the
+viewer); a wrong role inside one's own organization is a 403.
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import and_, exists, or_, select
+
+from partnerhub.extensions import db
+from partnerhub.models import (
+    Attachment,
+    Building,
+    Grant,
+    Project,
+    Reservation,
+    Role,
+    Unit,
+    grant_unit,
+)
+
+
+def roles_required(*roles):
+    """Sign-in required, and one of these roles, or 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def is_developer_staff_of(user, developer_id):
+    return user.is_developer_staff and user.organization_id == developer_id
+
+
+# Buildings
+
+
+def visible_buildings(user):
+    """A select of the buildings this user may open."""
+    query = select(Building).join(Project)
+    if user.is_developer_staff:
+        return query.where(Project.developer_id == user.organization_id)
+    if user.is_agency_staff:
+        return query.join(
+            Grant,
+            and_(Grant.building_id == Building.id, Grant.agency_id == user.organization_id),
+        )
+    return query.where(False)
+
+
+def building_or_404(user, building_id):
+    building = db.session.scalar(
+        visible_buildings(user).where(Building.id == building_id)
+    )
+    if building is None:
+        abort(404)
+    return building
+
+
+def grant_for(user, building_id):
+    """The agency's grant on a building, or None (also for developer staff)."""
+    if not user.is_agency_staff:
+        return None
+    return db.session.scalar(
+        select(Grant).filter_by(agency_id=user.organization_id, building_id=building_id)
+    )
+
+
+def granted_unit_ids(grant):
+    """The units a partial grant opens, as a set; None for a whole building."""
+    if grant is None or grant.whole_building:
+        return None
+    rows = db.session.execute(
+        select(grant_unit.c.unit_id).where(grant_unit.c.grant_id == grant.id)
+    )
+    return {row.unit_id for row in rows}
+
+
+# Units
+
+
+def unit_visibility_clause(user):
+    """A WHERE clause on Unit limiting it to what the user may open."""
+    if user.is_developer_staff:
+        return Unit.project_id.in_(
+            select(Project.id).where(Project.developer_id == user.organization_id)
+        )
+    if user.is_agency_staff:
+        whole = exists().where(
+            Grant.building_id == Unit.building_id,
+            Grant.agency_id == user.organization_id,
+            Grant.whole_building.is_(True),
+        )
+        picked = exists().where(
+            Grant.building_id == Unit.building_id,
+            Grant.agency_id == user.organization_id,
+            grant_unit.c.grant_id == Grant.id,
+            grant_unit.c.unit_id == Unit.id,
+        )
+        return or_(whole, picked)
+    return False
+
+
+def unit_or_404(user, unit_id, *, for_update=False):
+    query = select(Unit).where(Unit.id == unit_id, unit_visibility_clause(user))
+    if for_update:
+        query = query.with_for_update()
+    unit = db.session.scalar(query)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+# Reservations and their files
+
+
+def reservation_visibility_clause(user):
+    if user.is_developer_staff:
+        return Reservation.developer_id == user.organization_id
+    if user.role == Role.AGENCY_ADMIN:
+        return Reservation.agency_id == user.organization_id
+    if user.role == Role.AGENT:
+        return and_(
+            Reservation.agency_id == user.organization_id,
+            Reservation.agent_id == user.id,
+        )
+    return False
+
+
+def visible_reservations(user):
+    return select(Reservation).where(reservation_visibility_clause(user))
+
+
+def reservation_or_404(user, reservation_id):
+    reservation = db.session.scalar(
+        visible_reservations(user).where(Reservation.id == reservation_id)
+    )
+    if reservation is None:
+        abort(404)
+    return reservation
+
+
+def attachment_or_404(user, attachment_id):
+    attachment = db.session.scalar(
+        select(Attachment)
+        .join(Reservation, Reservation.id == Attachment.reservation_id)
+        .where(Attachment.id == attachment_id, reservation_visibility_clause(user))
+    )
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+def can_see_client_phone(user, reservation):
+    """Only the agent's agency and the developer's staff see the phone."""
+    if user.is_developer_staff:
+        return user.organization_id == reservation.developer_id
+    return user.is_agency_staff and user.organization_id == reservation.agency_id

@@ -1,0 +1,3 @@
+from partnerhub.blueprints.auth.views import bp
+
+__all__ = ["bp"]

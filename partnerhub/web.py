@@ -1,0 +1,149 @@
+"""How every request and response behaves: sign-in, htmx, errors, headers."""
+
+import logging
+import re
+from urllib.parse import urlsplit
+
+from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from partnerhub import i18n
+from partnerhub.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+
+def is_htmx():
+    """True for an htmx request that wants a fragment (not a history restore)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page, fragment, status=200, **context):
+    """Render the fragment for htmx and the whole page otherwise.
+
+    The page includes the same fragment, so both always agree.
+    """
+    template = fragment if is_htmx() else page
+    response = Response(render_template(template, **context), status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def htmx_redirect(location):
+    """Send the browser elsewhere, also from inside an htmx request."""
+    if request.headers.get("HX-Request") == "true":
+        response = Response(status=204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_next(target):
+    """A local path to go back to after sign-in, or None."""
+    if not target:
+        return None
+    target = _CONTROL.sub("", target).strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _login_url_coming_back():
+    back = request.full_path if request.method == "GET" else request.referrer
+    if request.headers.get("HX-Request") == "true":
+        # An htmx click comes back to the page it was made from, not the cell.
+        back = request.headers.get("HX-Current-URL") or back
+        if back:
+            parts = urlsplit(back)
+            back = parts.path + (f"?{parts.query}" if parts.query else "")
+    return url_for("auth.login", next=safe_next(back) or None)
+
+
+@login_manager.user_loader
+def _load_user(session_token):
+    from partnerhub.models import User
+
+    return db.session.scalar(db.select(User).filter_by(session_token=session_token))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if request.headers.get("HX-Request") == "true":
+        return htmx_redirect(_login_url_coming_back())
+    return redirect(_login_url_coming_back())
+
+
+def _error_page(status, message):
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), status
+    if is_htmx():
+        response = Response(
+            render_template("_error_toast.html", message=message), status=status
+        )
+    else:
+        response = Response(
+            render_template("error.html", status=status, message=message),
+            status=status,
+        )
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    i18n.init_app(app)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_failed(error):
+        log.info("CSRF check failed on %s %s: %s", request.method, request.path,
+                 error.description)
+        return _error_page(
+            400, _("The form has expired or was sent from elsewhere. Reload the page "
+                   "and try again.")
+        )
+
+    @app.errorhandler(403)
+    def _forbidden(_error):
+        return _error_page(403, _("You do not have the rights for this."))
+
+    @app.errorhandler(404)
+    def _not_found(_error):
+        return _error_page(404, _("Not found."))
+
+    @app.errorhandler(413)
+    def _too_large(_error):
+        return _error_page(413, _("The file is too large."))
+
+    @app.errorhandler(429)
+    def _too_many(_error):
+        return _error_page(429, _("Too many attempts. Wait a minute and try again."))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if current_user.is_authenticated and "Cache-Control" not in response.headers:
+            # Personal pages and fragments must not be served from a cache.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.context_processor
+    def _template_globals():
+        return {
+            "is_htmx": is_htmx(),
+            "current_locale": str(i18n.get_locale()),
+            "grid_poll_seconds": app.config["GRID_POLL_SECONDS"],
+        }

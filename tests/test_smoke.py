@@ -1,0 +1,48 @@
+"""The application starts, signs people in and answers its health check."""
+
+from bs4 import BeautifulSoup
+
+from tests.factories import World
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json["checks"]["database"] == "ok"
+
+
+def test_login_page_is_russian_by_default(client):
+    page = BeautifulSoup(client.get("/login").get_data(as_text=True), "html.parser")
+
+    assert page.html["lang"] == "ru"
+
+
+def test_agent_signs_in_and_sees_granted_building(app, client):
+    world = World()
+
+    client.login(world.agent)
+    page = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+
+    links = [a["href"] for a in page.select(".building-list a")]
+    assert links == [f"/buildings/{world.building.id}"]
+
+
+def test_wrong_password_is_refused_with_a_message(app, client):
+    world = World()
+
+    response = client.post("/login", data={"email": world.agent.email,
+                                           "password": "wrong"})
+
+    assert response.status_code == 422
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.select_one("[role=alert]") is not None
+
+
+def test_post_without_csrf_is_refused(app, client):
+    world = World()
+
+    response = client.post("/login", data={"email": world.agent.email,
+                                           "password": "demo12345"}, csrf=False)
+
+    assert response.status_code == 400
