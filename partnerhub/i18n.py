@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_compact_currency, format_currency, format_decimal
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
@@ -17,6 +17,9 @@ LANG_COOKIE = "lang"
 
 def select_locale():
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Commands and jobs speak the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         if current_user.locale in languages:
             return current_user.locale

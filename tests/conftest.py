@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -74,7 +75,18 @@ def _app(database_url, upload_dir):
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+    request_started.connect(_forget_request_globals, app)
     return app
+
+
+def _forget_request_globals(sender, **_extra):
+    """Give every test request an empty `g`, as a server would.
+
+    Tests hold one app context open, and Flask reuses it for each request, so
+    `g` (the signed-in user, the CSRF token, the locale) would leak from one
+    request, or one client, into the next.
+    """
+    g.__dict__.clear()
 
 
 @pytest.fixture()
