@@ -128,7 +128,8 @@ class WebClient:
 
     def csrf_token(self):
         if self._token is None:
-            page = self.raw.get("/login").get_data(as_text=True)
+            # Signed in, /login redirects to a page that carries the token too.
+            page = self.raw.get("/login", follow_redirects=True).get_data(as_text=True)
             match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
             if match is None:
                 match = re.search(r'"X-CSRFToken": "([^"]+)"', page)
