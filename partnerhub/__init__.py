@@ -14,10 +14,11 @@ def create_app(config_object=Config, **overrides):
     INSTANCE_DIR.mkdir(exist_ok=True)
     _configure_logging(app)
 
-    from partnerhub import extensions, web
+    from partnerhub import background, extensions, web
 
     extensions.init_app(app)
     web.init_app(app)
+    background.init_app(app)
     _register_blueprints(app)
     _register_commands(app)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from partnerhub import create_app
+from partnerhub.background import dispatcher
 from partnerhub.config import TestConfig
 from partnerhub.extensions import db as _db
 
@@ -95,6 +96,7 @@ def app(_app):
     with _app.app_context():
         yield _app
         _db.session.remove()
+        dispatcher(_app).drain()
         _empty_tables()
 
 

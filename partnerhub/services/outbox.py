@@ -10,6 +10,7 @@ a worker is down. Delivery is idempotent and in order per reservation.
 import logging
 from datetime import timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -52,7 +53,7 @@ def deliver(outbox_id, adapter_for):
     if row is None or row.status == OutboxStatus.DELIVERED:
         db.session.rollback()
         return True
-    query = select(OutboxMessage).where(
+    query = select(OutboxMessage.id).where(
         OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.id <= outbox_id
     )
     if row.reservation_id is not None:
@@ -137,27 +138,21 @@ def retry_failed(outbox_id):
     return row
 
 
-# Hand new rows to the dispatcher once their transaction has committed.
+# Hand new rows to the app's dispatcher once their transaction has committed.
 
-_dispatcher = None
-
-
-def set_dispatcher(dispatch):
-    """Install the function that takes outbox ids after commit."""
-    global _dispatcher
-    _dispatcher = dispatch
+DISPATCHER_KEY = "partnerhub.dispatcher"
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     ids = session.info.pop(_SESSION_KEY, None)
-    if ids and _dispatcher is not None:
-        _dispatcher(ids)
+    if ids and has_app_context():
+        current_app.extensions[DISPATCHER_KEY](ids)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
-    # Rows of a rolled-back transaction never existed; a savepoint rollback
-    # does not reach here, and its rows were never added to the list.
-    if not session.in_transaction():
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    # The rows of a rolled-back transaction never existed. A rolled-back
+    # savepoint may leave an id behind; delivery skips ids with no row.
+    if previous_transaction.parent is None:
         session.info.pop(_SESSION_KEY, None)
