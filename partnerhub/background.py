@@ -1,4 +1,4 @@
-"""Where background work runs: RQ workers when Redis is configured, a thread here otherwise.
+"""Where background work runs: RQ workers with Redis, a thread here without.
 
 Services never call this module; the outbox hands it the ids of new
 messages after their transaction commits.
@@ -134,7 +134,7 @@ class ThreadDispatcher:
 
 
 def run_sweep(app):
-    """One pass of the periodic work: expire lapsed reservations, resend due messages."""
+    """One pass of the periodic work: expire lapsed reservations, resend what is due."""
     from partnerhub.services import reservations
 
     with app.app_context():

@@ -1,1 +1,1 @@
-"""Background jobs for RQ: thin functions that push an app context and call a service."""
+"""Background jobs for RQ: thin functions that push an app context, call a service."""
