@@ -55,6 +55,9 @@ class Config:
     OUTBOX_RETRY_SECONDS = _env_int("OUTBOX_RETRY_SECONDS", 60)
 
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis goes away, count in memory rather than refuse every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
 
 
 class TestConfig(Config):
