@@ -20,6 +20,7 @@ from partnerhub.models import (
     Reservation,
     Role,
     Unit,
+    User,
     grant_unit,
 )
 
@@ -42,6 +43,32 @@ def roles_required(*roles):
 
 def is_developer_staff_of(user, developer_id):
     return user.is_developer_staff and user.organization_id == developer_id
+
+
+# People of one's own organization
+
+
+def assignable_roles(user):
+    """The roles this user may give to a colleague it adds or deactivates."""
+    if user.role == Role.DEVELOPER_ADMIN:
+        return (Role.SALES_MANAGER, Role.DEVELOPER_ADMIN)
+    if user.role == Role.AGENCY_ADMIN:
+        return (Role.AGENT,)
+    return ()
+
+
+def member_or_404(user, member_id):
+    """A user of the same organization, or 404."""
+    member = db.session.scalar(
+        select(User).where(
+            User.id == member_id,
+            User.organization_id == user.organization_id,
+            User.organization_id.is_not(None),
+        )
+    )
+    if member is None:
+        abort(404)
+    return member
 
 
 # Buildings
@@ -86,6 +113,29 @@ def granted_unit_ids(grant):
         select(grant_unit.c.unit_id).where(grant_unit.c.grant_id == grant.id)
     )
     return {row.unit_id for row in rows}
+
+
+# Grants
+
+
+def can_manage_grants(user, developer_id):
+    return user.role == Role.DEVELOPER_ADMIN and user.organization_id == developer_id
+
+
+def visible_grants(user):
+    """A select of the grants this user may see: its developer's or its agency's."""
+    if user.is_developer_staff:
+        return select(Grant).where(Grant.developer_id == user.organization_id)
+    if user.is_agency_staff:
+        return select(Grant).where(Grant.agency_id == user.organization_id)
+    return select(Grant).where(False)
+
+
+def grant_or_404(user, grant_id):
+    grant = db.session.scalar(visible_grants(user).where(Grant.id == grant_id))
+    if grant is None:
+        abort(404)
+    return grant
 
 
 # Units

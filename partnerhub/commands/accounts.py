@@ -10,6 +10,15 @@ from partnerhub.models import Role
 from partnerhub.services import accounts
 from partnerhub.services.errors import DomainError
 
+# The option to change when a service refuses a field.
+DEVELOPER_OPTIONS = {
+    "name": "--name",
+    "slug": "--slug",
+    "email": "--admin-email",
+    "password": "--admin-password",
+}
+OPERATOR_OPTIONS = {"email": "--email", "password": "--password"}
+
 
 @click.command("create-developer")
 @click.option("--name", required=True, help="The developer's name.")
@@ -25,9 +34,7 @@ def create_developer(name, slug, admin_email, admin_name, admin_password):
             name, slug, admin_email, admin_password, admin_name or admin_email
         )
     except DomainError as error:
-        db.session.rollback()
-        click.echo(f"refused: {error.message}", err=True)
-        sys.exit(1)
+        _refuse(error, DEVELOPER_OPTIONS)
     click.echo(f"developer {org.slug} created (id {org.id}), admin {admin.email}")
 
 
@@ -43,9 +50,16 @@ def create_operator(email, name, password):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        click.echo(f"refused: {error.message}", err=True)
-        sys.exit(1)
+        _refuse(error, OPERATOR_OPTIONS)
     click.echo(f"operator {user.email} created")
+
+
+def _refuse(error, options):
+    """Say what was refused and which option to change, and exit non-zero."""
+    option = options.get(error.field)
+    hint = f" ({option})" if option else ""
+    click.echo(f"refused{hint}: {error.message}", err=True)
+    sys.exit(1)
 
 
 COMMANDS = [create_developer, create_operator]

@@ -2,7 +2,15 @@
 
 import logging
 
-from flask import Blueprint, current_app, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -10,7 +18,8 @@ from partnerhub.blueprints.auth.forms import LoginForm
 from partnerhub.extensions import db, limiter
 from partnerhub.i18n import LANG_COOKIE
 from partnerhub.services import accounts
-from partnerhub.web import render, safe_next
+from partnerhub.services.errors import DomainError
+from partnerhub.web import is_htmx, render, safe_next
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -36,15 +45,40 @@ def login():
         return redirect(safe_next(form.next.data) or url_for("home.index"))
 
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            return redirect(safe_next(form.next.data) or url_for("home.index"))
-        form.form_errors.append(_("Wrong e-mail or password."))
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                db.session.commit()
+                return redirect(safe_next(form.next.data) or url_for("home.index"))
+            form.form_errors.append(_("Wrong e-mail or password."))
 
     status = 422 if request.method == "POST" else 200
     return render("auth/login.html", "auth/login.html", status=status, form=form)
+
+
+@bp.errorhandler(429)
+def too_many_attempts(_error):
+    """The sign-in page again, saying why, instead of a bare error page.
+
+    An htmx request gets the toast fragment, which the error handler of
+    static/js/app.js shows.
+    """
+    message = _("Too many sign-in attempts. Wait a minute and try again.")
+    if is_htmx():
+        response = make_response(
+            render_template("_error_toast.html", message=message), 429
+        )
+        response.headers["Vary"] = "HX-Request"
+        return response
+
+    form = LoginForm()
+    form.next.data = safe_next(request.form.get("next")) or ""
+    form.form_errors.append(message)
+    return render("auth/login.html", "auth/login.html", status=429, form=form)
 
 
 @bp.post("/logout")

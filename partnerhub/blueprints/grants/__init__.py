@@ -1,8 +1,6 @@
-from flask import Blueprint
+"""The developer admin's partners (grants) and each organization's own team."""
 
-bp = Blueprint("grants", __name__, url_prefix="/grants")
+from partnerhub.blueprints.grants import team, views  # noqa: F401  (routes)
+from partnerhub.blueprints.grants.views import bp
 
-
-@bp.route("/")
-def index():
-    return "grants"
+__all__ = ["bp"]

@@ -1,8 +1,3 @@
-from flask import Blueprint
+from partnerhub.blueprints.operator.views import bp
 
-bp = Blueprint("operator", __name__, url_prefix="/operator")
-
-
-@bp.route("/developers")
-def developers():
-    return "operator: developers"
+__all__ = ["bp"]
