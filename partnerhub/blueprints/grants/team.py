@@ -1,5 +1,8 @@
 """Each organization's admin adds its own people: staff for a developer, agents
-for an agency. Proper invitation links come later; the admin sets a password."""
+for an agency, and can turn an account off."""
+
+# Limitation: the admin sets the newcomer's first password and hands it over;
+# there are no invitation links by e-mail yet, and no way to change a password.
 
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
