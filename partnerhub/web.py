@@ -109,6 +109,9 @@ def init_app(app):
     def _csrf_failed(error):
         log.info("CSRF check failed on %s %s: %s", request.method, request.path,
                  error.description)
+        if not current_user.is_authenticated and request.endpoint != "auth.login":
+            # The session ran out (the token went with it): sign in again.
+            return _unauthorized()
         return _error_page(
             400, _("The form has expired or was sent from elsewhere. Reload the page "
                    "and try again.")

@@ -46,3 +46,19 @@ def test_post_without_csrf_is_refused(app, client):
                                            "password": "demo12345"}, csrf=False)
 
     assert response.status_code == 400
+
+
+def test_htmx_post_after_the_session_is_gone_goes_to_login(app, client):
+    world = World()
+    client.login(world.agent)
+    token = client.csrf_token()
+    client.raw.delete_cookie("session")
+
+    response = client.raw.post(
+        "/logout",
+        headers={"HX-Request": "true", "X-CSRFToken": token,
+                 "HX-Current-URL": "http://localhost/reservations"},
+    )
+
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
