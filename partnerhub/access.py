@@ -218,3 +218,18 @@ def can_see_client_phone(user, reservation):
     if user.is_developer_staff:
         return user.organization_id == reservation.developer_id
     return user.is_agency_staff and user.organization_id == reservation.agency_id
+
+
+# Listing files waiting at the import's mapping step
+
+
+def listing_upload_or_404(user, token):
+    """A listing file uploaded by this developer's staff, kept for the mapping step."""
+    from partnerhub.services.importing import load_upload
+
+    upload = None
+    if user.is_developer_staff:
+        upload = load_upload(user.organization_id, token)
+    if upload is None:
+        abort(404)
+    return upload

@@ -1,0 +1,142 @@
+"""`flask import-listing`: the summary line, refusals and their exit codes."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from partnerhub.extensions import db
+from partnerhub.models import ImportMapping, Project, ReservationStatus, Role, Unit
+from tests.factories import make_agency, make_developer, make_reservation, make_user
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "listings"
+
+
+@pytest.fixture()
+def developer(app):
+    developer = make_developer(slug="acme")
+    db.session.commit()
+    return developer
+
+
+@pytest.fixture()
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args):
+        return runner.invoke(args=["import-listing", *map(str, args)])
+
+    return invoke
+
+
+def test_import_prints_the_summary_last(developer, cli):
+    result = cli(FIXTURES / "yrl-namespaced.xml", "--developer", "acme")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "created 3, updated 0, unchanged 0, skipped 1"
+    assert any(line.startswith("skipped: offer 4") for line in lines)
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 3
+
+
+def test_the_project_option_names_the_project(developer, cli):
+    result = cli(
+        FIXTURES / "utf8-bom-polish.csv",
+        "--developer",
+        "acme",
+        "--project",
+        "Osiedle Zielone",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Project.name)) == "Osiedle Zielone"
+    again = cli(
+        FIXTURES / "utf8-bom-polish.csv",
+        "--developer",
+        "acme",
+        "--project",
+        "Osiedle Zielone",
+    )
+    assert (
+        again.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 5, skipped 0"
+    )
+
+
+def test_an_unknown_developer_is_refused(developer, cli):
+    result = cli(FIXTURES / "houses.csv", "--developer", "nobody")
+
+    assert result.exit_code != 0
+    assert "nobody" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_a_refused_file_exits_non_zero_with_the_line(developer, cli):
+    result = cli(FIXTURES / "one-bad-line.csv", "--developer", "acme")
+
+    assert result.exit_code == 1
+    assert "line 4" in result.stderr
+    assert "около миллиона" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_a_hostile_feed_exits_non_zero(developer, cli):
+    result = cli(FIXTURES / "billion-laughs.xml", "--developer", "acme")
+
+    assert result.exit_code == 1
+    assert "refused" in result.stderr
+
+
+def test_unrecognised_columns_say_which_and_how_to_map_them(developer, cli):
+    result = cli(FIXTURES / "needs-mapping.csv", "--developer", "acme")
+
+    assert result.exit_code == 2
+    assert "'Poz.'" in result.stderr
+    assert "--map" in result.stderr
+    assert "number" in result.stderr
+
+
+def test_map_option_imports_and_remembers_the_mapping(developer, cli):
+    result = cli(
+        FIXTURES / "needs-mapping.csv",
+        "--developer",
+        "acme",
+        "--map",
+        "number=Poz.,floor=Kond.",
+        "--map",
+        "area=3,price=Kwota",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.splitlines()[-1] == "created 3, updated 0, unchanged 0, skipped 0"
+    )
+    assert db.session.scalar(select(func.count()).select_from(ImportMapping)) == 1
+    again = cli(FIXTURES / "needs-mapping.csv", "--developer", "acme")
+    assert again.exit_code == 0, again.output
+    assert (
+        again.stdout.splitlines()[-1] == "created 0, updated 0, unchanged 3, skipped 0"
+    )
+
+
+def test_a_bad_map_option_is_refused(developer, cli):
+    result = cli(
+        FIXTURES / "needs-mapping.csv", "--developer", "acme", "--map", "colour=Poz."
+    )
+
+    assert result.exit_code != 0
+    assert "colour" in result.output
+
+
+def test_conflicts_are_printed_before_the_summary(developer, cli):
+    cli(FIXTURES / "houses.csv", "--developer", "acme")
+    agent = make_user(make_agency(), Role.AGENT)
+    house = db.session.scalar(select(Unit).filter_by(external_id="DOM-1"))
+    make_reservation(house, agent, ReservationStatus.REQUESTED)
+    db.session.commit()
+
+    result = cli(FIXTURES / "houses.csv", "--developer", "acme")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("conflict: line 2") for line in lines)
+    assert lines[-1] == "created 0, updated 0, unchanged 3, skipped 0"
