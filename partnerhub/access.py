@@ -193,10 +193,18 @@ def visible_reservations(user):
     return select(Reservation).where(reservation_visibility_clause(user))
 
 
-def reservation_or_404(user, reservation_id):
-    reservation = db.session.scalar(
-        visible_reservations(user).where(Reservation.id == reservation_id)
-    )
+def reservation_or_404(user, reservation_id, *, for_update=False):
+    """A reservation the user may see, or 404.
+
+    for_update locks the row until commit, so that a decision is taken on the
+    status as it stands now and not as it stood when another manager began.
+    """
+    query = visible_reservations(user).where(Reservation.id == reservation_id)
+    if for_update:
+        query = query.with_for_update(of=Reservation).execution_options(
+            populate_existing=True
+        )
+    reservation = db.session.scalar(query)
     if reservation is None:
         abort(404)
     return reservation

@@ -1,8 +1,3 @@
-from flask import Blueprint
+from partnerhub.blueprints.moderation.views import bp
 
-bp = Blueprint("moderation", __name__, url_prefix="/moderation")
-
-
-@bp.route("/")
-def queue():
-    return "queue"
+__all__ = ["bp"]

@@ -1,8 +1,3 @@
-from flask import Blueprint
+from partnerhub.blueprints.reservations.views import bp
 
-bp = Blueprint("reservations", __name__)
-
-
-@bp.route("/reservations")
-def my_reservations():
-    return "reservations"
+__all__ = ["bp"]

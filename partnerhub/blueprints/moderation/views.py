@@ -1,0 +1,246 @@
+"""The sales team's queue: pending requests and active reservations, decided inline.
+
+Each action answers with the request's row, so htmx swaps it in place: the
+row in its new state, the form with its errors beside the fields (422), or
+the fresh row with a message when someone else acted first (409).
+"""
+
+import logging
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from partnerhub import access
+from partnerhub.blueprints.moderation.forms import (
+    ApproveForm,
+    AskForm,
+    RejectForm,
+)
+from partnerhub.blueprints.reservations.labels import status_label
+from partnerhub.extensions import db
+from partnerhub.models import Reservation, ReservationStatus, Role, Unit
+from partnerhub.models.types import utcnow
+from partnerhub.services import reservations, threads
+from partnerhub.services.errors import DomainError, InvalidTransition, NotAllowed
+from partnerhub.services.reservations import MAX_APPROVED_DAYS, expiry_for
+from partnerhub.web import is_htmx, render
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+log = logging.getLogger(__name__)
+
+S = ReservationStatus
+ACTIVE = (S.APPROVED, S.BOOKED)
+STEPS = {
+    "booked": reservations.book,
+    "sold": reservations.mark_sold,
+    "lost": reservations.mark_lost,
+}
+staff_only = access.roles_required(*Role.DEVELOPER_STAFF)
+
+
+@bp.app_context_processor
+def _queue_settings():
+    return {"pending_statuses": S.PENDING, "active_statuses": ACTIVE}
+
+
+@bp.route("/")
+@staff_only
+def queue():
+    pending = _listed(S.PENDING, Reservation.created_at)
+    active = _listed(ACTIVE, Reservation.expires_at)
+
+    unread = threads.unread_counts(current_user, [r.id for r in pending + active])
+
+    return render(
+        "moderation/queue.html",
+        "moderation/_queue.html",
+        pending=[_row_context(r, unread=unread.get(r.id, 0)) for r in pending],
+        active=[_row_context(r, unread=unread.get(r.id, 0)) for r in active],
+        now=utcnow(),
+    )
+
+
+def _listed(statuses, oldest_first_by):
+    unit = joinedload(Reservation.unit)
+    query = (
+        access.visible_reservations(current_user)
+        .where(Reservation.status.in_(statuses))
+        .options(
+            unit.joinedload(Unit.project),
+            unit.joinedload(Unit.building),
+            unit.joinedload(Unit.section),
+            unit.joinedload(Unit.floor),
+            joinedload(Reservation.agency),
+            joinedload(Reservation.agent),
+        )
+        .order_by(oldest_first_by, Reservation.id)
+    )
+    return db.session.scalars(query).all()
+
+
+def _row_context(reservation, unread=0, **bound):
+    """The row's reservation and its forms: fresh ones, or those just posted."""
+    prefix = reservation.id
+    approve = bound.get("approve") or ApproveForm(
+        prefix=f"a{prefix}",
+        formdata=None,
+        data={
+            "days": reservation.requested_days,
+            "price": reservation.price_at_request or reservation.unit.price,
+        },
+    )
+    days = approve.days.data if isinstance(approve.days.data, int) else None
+    return {
+        "reservation": reservation,
+        "unread": unread,
+        "approve": approve,
+        "reject": bound.get("reject") or RejectForm(prefix=f"r{prefix}", formdata=None),
+        "ask": bound.get("ask") or AskForm(prefix=f"q{prefix}", formdata=None),
+        "term_ends": _term_ends(reservation, days),
+    }
+
+
+def _term_ends(reservation, days):
+    if days is None or not 1 <= days <= MAX_APPROVED_DAYS:
+        return None
+    return expiry_for(days, reservation.unit.project.timezone)
+
+
+def _row(reservation, status=200, message=None, **bound):
+    unread = threads.unread_counts(current_user, [reservation.id])
+    return render(
+        "moderation/row.html",
+        "moderation/_row.html",
+        status=status,
+        row=_row_context(reservation, unread=unread.get(reservation.id, 0), **bound),
+        message=message,
+        now=utcnow(),
+    )
+
+
+# Decisions
+
+
+@bp.post("/<int:reservation_id>/approve")
+@staff_only
+def approve(reservation_id):
+    reservation = access.reservation_or_404(
+        current_user, reservation_id, for_update=True
+    )
+    form = ApproveForm(prefix=f"a{reservation.id}")
+
+    if not form.validate():
+        return _row(reservation, 422, approve=form)
+
+    try:
+        reservations.approve(
+            current_user, reservation, days=form.days.data, price=form.price.data
+        )
+    except DomainError as error:
+        return _refused(reservation, error, approve=form)
+
+    return _decided(reservation)
+
+
+@bp.post("/<int:reservation_id>/reject")
+@staff_only
+def reject(reservation_id):
+    reservation = access.reservation_or_404(
+        current_user, reservation_id, for_update=True
+    )
+    form = RejectForm(prefix=f"r{reservation.id}")
+
+    if not form.validate():
+        return _row(reservation, 422, reject=form)
+
+    try:
+        reservations.reject(current_user, reservation, reason=form.reason.data)
+    except DomainError as error:
+        return _refused(reservation, error, reject=form)
+
+    return _decided(reservation)
+
+
+@bp.post("/<int:reservation_id>/ask")
+@staff_only
+def ask(reservation_id):
+    reservation = access.reservation_or_404(
+        current_user, reservation_id, for_update=True
+    )
+    form = AskForm(prefix=f"q{reservation.id}")
+
+    if not form.validate():
+        return _row(reservation, 422, ask=form)
+
+    try:
+        reservations.ask_for_information(current_user, reservation, text=form.text.data)
+    except DomainError as error:
+        return _refused(reservation, error, ask=form)
+
+    return _decided(reservation)
+
+
+@bp.post("/<int:reservation_id>/<any(booked, sold, lost):step>")
+@staff_only
+def move(reservation_id, step):
+    """Booked, sold or lost: the later life of an approved reservation."""
+    reservation = access.reservation_or_404(
+        current_user, reservation_id, for_update=True
+    )
+    try:
+        STEPS[step](current_user, reservation)
+    except DomainError as error:
+        return _refused(reservation, error)
+
+    return _decided(reservation)
+
+
+def _refused(reservation, error, **bound):
+    db.session.rollback()
+    if isinstance(error, NotAllowed):
+        abort(403)
+    if isinstance(error, InvalidTransition) or not bound:
+        log.info(
+            "reservation %s: user %s was too late (%s)",
+            reservation.id,
+            current_user.id,
+            reservation.status,
+        )
+        message = _(
+            "Someone has acted on this request first: it is now %(status)s.",
+            status=status_label(reservation.status),
+        )
+        return _row(reservation, 409, message=message)
+    (form,) = bound.values()
+    field = getattr(form, error.field or "", None)
+    if field is None:
+        form.form_errors.append(error.message)
+    else:
+        field.errors = [*field.errors, error.message]
+    return _row(reservation, 422, **bound)
+
+
+def _decided(reservation):
+    if not is_htmx():
+        return redirect(url_for(".queue"))
+    response = _row(reservation)
+    # An open thread of this request shows the new message or status at once.
+    response.headers["HX-Trigger"] = f"thread-changed-{reservation.id}"
+    return response
+
+
+@bp.get("/<int:reservation_id>/term")
+@staff_only
+def term(reservation_id):
+    """The last day an approval with these days would reserve the unit to."""
+    reservation = access.reservation_or_404(current_user, reservation_id)
+    days = request.args.get(f"a{reservation.id}-days", type=int)
+
+    return render(
+        "moderation/_term.html",
+        "moderation/_term.html",
+        reservation=reservation,
+        term_ends=_term_ends(reservation, days),
+    )
