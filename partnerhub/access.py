@@ -82,7 +82,10 @@ def visible_buildings(user):
     if user.is_agency_staff:
         return query.join(
             Grant,
-            and_(Grant.building_id == Building.id, Grant.agency_id == user.organization_id),
+            and_(
+                Grant.building_id == Building.id,
+                Grant.agency_id == user.organization_id,
+            ),
         )
     return query.where(False)
 
@@ -193,18 +196,14 @@ def visible_reservations(user):
     return select(Reservation).where(reservation_visibility_clause(user))
 
 
-def reservation_or_404(user, reservation_id, *, for_update=False):
+def reservation_or_404(user, reservation_id):
     """A reservation the user may see, or 404.
 
-    for_update locks the row until commit, so that a decision is taken on the
-    status as it stands now and not as it stood when another manager began.
+    Services that change it lock it themselves (unit first, then reservation).
     """
-    query = visible_reservations(user).where(Reservation.id == reservation_id)
-    if for_update:
-        query = query.with_for_update(of=Reservation).execution_options(
-            populate_existing=True
-        )
-    reservation = db.session.scalar(query)
+    reservation = db.session.scalar(
+        visible_reservations(user).where(Reservation.id == reservation_id)
+    )
     if reservation is None:
         abort(404)
     return reservation

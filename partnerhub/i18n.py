@@ -20,9 +20,8 @@ def select_locale():
     if not has_request_context():
         # Commands and jobs speak the default language.
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale:
-        if current_user.locale in languages:
-            return current_user.locale
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
@@ -58,8 +57,12 @@ def short_money(value, currency):
 def number(value, digits=2):
     if value is None:
         return ""
-    return format_decimal(value, locale=get_locale(), decimal_quantization=False,
-                          format=f"#,##0.{'#' * digits}" if digits else "#,##0")
+    return format_decimal(
+        value,
+        locale=get_locale(),
+        decimal_quantization=False,
+        format=f"#,##0.{'#' * digits}" if digits else "#,##0",
+    )
 
 
 def local_datetime(value, zone=None, fmt="short"):

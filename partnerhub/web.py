@@ -107,14 +107,21 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def _csrf_failed(error):
-        log.info("CSRF check failed on %s %s: %s", request.method, request.path,
-                 error.description)
+        log.info(
+            "CSRF check failed on %s %s: %s",
+            request.method,
+            request.path,
+            error.description,
+        )
         if not current_user.is_authenticated and request.endpoint != "auth.login":
             # The session ran out (the token went with it): sign in again.
             return _unauthorized()
         return _error_page(
-            400, _("The form has expired or was sent from elsewhere. Reload the page "
-                   "and try again.")
+            400,
+            _(
+                "The form has expired or was sent from elsewhere. Reload the page "
+                "and try again."
+            ),
         )
 
     @app.errorhandler(403)
@@ -136,7 +143,9 @@ def init_app(app):
     @app.after_request
     def _security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Referrer-Policy", "strict-origin-when-cross-origin"
+        )
         response.headers.setdefault("X-Frame-Options", "DENY")
         if current_user.is_authenticated and "Cache-Control" not in response.headers:
             # Personal pages and fragments must not be served from a cache.

@@ -1,6 +1,6 @@
 """The audit trail: who changed what, when, from what to what."""
 
-from sqlalchemy import ForeignKey, JSON, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from partnerhub.extensions import db

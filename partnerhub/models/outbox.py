@@ -1,6 +1,6 @@
 """Messages for the outside world, written in the same transaction as the change."""
 
-from sqlalchemy import ForeignKey, JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerhub.extensions import db
@@ -20,7 +20,9 @@ class OutboxMessage(db.Model):
     developer_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING, index=True)
+    status: Mapped[str] = mapped_column(
+        String(16), default=OutboxStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -22,8 +22,17 @@ class ReservationStatus:
 
     OPEN = (REQUESTED, INFO_REQUESTED, APPROVED, BOOKED)
     PENDING = (REQUESTED, INFO_REQUESTED)
-    ALL = (REQUESTED, INFO_REQUESTED, APPROVED, BOOKED, SOLD, REJECTED, CANCELLED,
-           EXPIRED, LOST)
+    ALL = (
+        REQUESTED,
+        INFO_REQUESTED,
+        APPROVED,
+        BOOKED,
+        SOLD,
+        REJECTED,
+        CANCELLED,
+        EXPIRED,
+        LOST,
+    )
 
 
 _OPEN_SQL = "status IN ('requested', 'info_requested', 'approved', 'booked')"

@@ -194,7 +194,8 @@ def approve(manager, reservation, *, days, price):
         )
     if price is None or price <= 0:
         raise DomainError(_l("Enter the fixed price."), field="price")
-    unit = _lock_unit(reservation)
+    unit = lock_for_change(reservation)
+    _check_step(reservation, S.APPROVED)
     reservation.approved_days = days
     reservation.fixed_price = price
     reservation.expires_at = expiry_for(days, unit.project.timezone)
@@ -215,7 +216,8 @@ def reject(manager, reservation, *, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_l("Say why the request is rejected."), field="reason")
-    unit = _lock_unit(reservation)
+    unit = lock_for_change(reservation)
+    _check_step(reservation, S.REJECTED)
     reservation.reject_reason = reason
     _move(reservation, S.REJECTED, manager, unit)
     _add_message(reservation, manager, reason, MessageKind.SYSTEM)
@@ -235,7 +237,7 @@ def ask_for_information(manager, reservation, *, text):
     text = (text or "").strip()
     if not text:
         raise DomainError(_l("Write what you need from the agent."), field="text")
-    unit = _lock_unit(reservation)
+    unit = lock_for_change(reservation)
     if reservation.status != S.INFO_REQUESTED:
         _move(reservation, S.INFO_REQUESTED, manager, unit)
     message = _add_message(reservation, manager, text, MessageKind.INFO_REQUEST)
@@ -263,7 +265,7 @@ def mark_lost(manager, reservation):
 
 def _advance(manager, reservation, status):
     _require_staff(manager, reservation)
-    unit = _lock_unit(reservation)
+    unit = lock_for_change(reservation)
     _move(reservation, status, manager, unit)
     db.session.commit()
     log.info(
@@ -287,7 +289,7 @@ def cancel(user, reservation):
     )
     if not own:
         raise NotAllowed(_l("Only the agent who made the request can cancel it."))
-    unit = _lock_unit(reservation)
+    unit = lock_for_change(reservation)
     _move(reservation, S.CANCELLED, user, unit)
     db.session.commit()
     log.info(
@@ -301,8 +303,9 @@ def cancel(user, reservation):
 
 def agent_answered(reservation, user):
     """An answer from the agency sends an info request back to the manager."""
+    unit = lock_for_change(reservation)
     if reservation.status == S.INFO_REQUESTED and user.is_agency_staff:
-        _move(reservation, S.REQUESTED, user, _lock_unit(reservation))
+        _move(reservation, S.REQUESTED, user, unit)
 
 
 # Expiry
@@ -319,7 +322,8 @@ def expire_due(now=None):
     db.session.rollback()
     expired = 0
     for reservation_id in due_ids:
-        reservation = db.session.get(Reservation, reservation_id, with_for_update=True)
+        reservation = db.session.get(Reservation, reservation_id)
+        lock_for_change(reservation)
         if _expire_if_lapsed(reservation, now):
             expired += 1
         db.session.commit()
@@ -329,7 +333,8 @@ def expire_due(now=None):
 def _expire_if_lapsed(reservation, now=None):
     if not is_lapsed(reservation, now):
         return False
-    unit = _lock_unit(reservation)
+    # The unit is locked already (by the request, or by lock_for_change).
+    unit = db.session.get(Unit, reservation.unit_id)
     _move(reservation, S.EXPIRED, None, unit)
     log.info("reservation %s expired, unit %s free again", reservation.id, unit.id)
     return True
@@ -343,19 +348,33 @@ def _require_staff(user, reservation):
         raise NotAllowed(_l("Only the developer's sales team can do this."))
 
 
-def _lock_unit(reservation):
-    return db.session.get(Unit, reservation.unit_id, with_for_update=True)
+def lock_for_change(reservation):
+    """Lock the unit, then the reservation, and read both afresh; returns the unit.
+
+    Every change takes the locks in this order (a new request locks the unit
+    alone), so two changes never wait for each other in a circle, and the
+    status checked next is the one standing now, not when the page was drawn.
+    """
+    unit = db.session.scalar(
+        select(Unit)
+        .where(Unit.id == reservation.unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    db.session.refresh(reservation, with_for_update=True)
+    return unit
+
+
+def _check_step(reservation, status):
+    if reservation.status not in ALLOWED[status]:
+        raise InvalidTransition(
+            _l("This reservation has already moved on. Reload to see where it is.")
+        )
 
 
 def _move(reservation, status, actor, unit):
     """Change the reservation's status, the unit's with it, and record both."""
-    if reservation.status not in ALLOWED[status]:
-        raise InvalidTransition(
-            _l(
-                "This reservation is %(status)s; that step is not possible.",
-                status=reservation.status,
-            )
-        )
+    _check_step(reservation, status)
     previous = reservation.status
     reservation.status = status
     reservation.updated_at = utcnow()

@@ -60,13 +60,11 @@ def _takes_part(user, reservation):
 
 
 def post_message(user, reservation, *, body, uploads=()):
-    """Add a message with its files; an agency answer goes back to the manager.
-
-    The caller loaded the reservation through access (for_update), so the
-    status checked here is the current one.
-    """
+    """Add a message with its files; an agency answer goes back to the manager."""
     if not _takes_part(user, reservation):
         raise NotAllowed(_l("You cannot write in this thread."))
+    # Read the status as it stands now, and hold it until commit.
+    reservations.lock_for_change(reservation)
     if reservation.status in READ_ONLY:
         raise InvalidTransition(
             _l("This reservation is closed; its thread can only be read."),

@@ -126,9 +126,7 @@ def _row(reservation, status=200, message=None, **bound):
 @bp.post("/<int:reservation_id>/approve")
 @staff_only
 def approve(reservation_id):
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     form = ApproveForm(prefix=f"a{reservation.id}")
 
     if not form.validate():
@@ -147,9 +145,7 @@ def approve(reservation_id):
 @bp.post("/<int:reservation_id>/reject")
 @staff_only
 def reject(reservation_id):
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     form = RejectForm(prefix=f"r{reservation.id}")
 
     if not form.validate():
@@ -166,9 +162,7 @@ def reject(reservation_id):
 @bp.post("/<int:reservation_id>/ask")
 @staff_only
 def ask(reservation_id):
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     form = AskForm(prefix=f"q{reservation.id}")
 
     if not form.validate():
@@ -186,9 +180,7 @@ def ask(reservation_id):
 @staff_only
 def move(reservation_id, step):
     """Booked, sold or lost: the later life of an approved reservation."""
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     try:
         STEPS[step](current_user, reservation)
     except DomainError as error:

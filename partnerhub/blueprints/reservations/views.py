@@ -130,9 +130,7 @@ def thread_news(reservation_id):
 @bp.post("/reservations/<int:reservation_id>/messages")
 @login_required
 def post_message(reservation_id):
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     form = message_form(reservation)
     after = request.form.get("after", type=int) or 0
 
@@ -210,9 +208,7 @@ def download(attachment_id):
 @bp.post("/reservations/<int:reservation_id>/cancel")
 @login_required
 def cancel(reservation_id):
-    reservation = access.reservation_or_404(
-        current_user, reservation_id, for_update=True
-    )
+    reservation = access.reservation_or_404(current_user, reservation_id)
     from_panel = request.form.get("from_panel") == "1" and is_htmx()
 
     try:
