@@ -30,6 +30,16 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only are skipped on SQLite."""
+    if config.getoption("--db") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with --db postgresql)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def _postgres_url():
     url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
     return url.replace("postgresql://", "postgresql+psycopg://", 1)

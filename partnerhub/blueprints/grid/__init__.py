@@ -1,8 +1,5 @@
-from flask import Blueprint
+"""The building grid (шахматка) and the unit panel."""
 
-bp = Blueprint("grid", __name__)
+from partnerhub.blueprints.grid.views import bp
 
-
-@bp.route("/buildings/<int:building_id>")
-def show_building(building_id):
-    return "grid"
+__all__ = ["bp"]
