@@ -55,6 +55,7 @@
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target === panel) {
+      panel.scrollTop = 0;
       shown();
       focusPanel();
     }
