@@ -105,10 +105,11 @@ def test_partners_page_lists_buildings_grants_and_agencies(app, admin_client, sc
     page = html(admin_client.get("/grants/"))
 
     sections = page.select("section.building-grants")
-    assert [s["id"] for s in sections] == [
-        f"building-{scene.world.building.id}",
-        f"building-{scene.building.id}",
-    ]
+    # Listed by project name, then building name.
+    expected = sorted(
+        [scene.world.building, scene.building], key=lambda b: (b.project.name, b.name)
+    )
+    assert [s["id"] for s in sections] == [f"building-{b.id}" for b in expected]
     row = page.select_one(f"#grant-{partial.id}")
     assert row.select_one(".scope").get_text(strip=True) == "5 of 24 units"
     assert "30" in row.select_one(".days").get_text()

@@ -31,4 +31,4 @@ class Grant(db.Model):
     developer = relationship("Organization", foreign_keys=[developer_id])
     agency = relationship("Organization", foreign_keys=[agency_id])
     building = relationship("Building")
-    units = relationship("Unit", secondary=grant_unit, lazy="selectin")
+    units = relationship("Unit", secondary=grant_unit)
