@@ -54,6 +54,10 @@ class Config:
     SWEEP_SECONDS = _env_int("SWEEP_SECONDS", 30)
     OUTBOX_RETRY_SECONDS = _env_int("OUTBOX_RETRY_SECONDS", 60)
 
+    # Pages go out compressed, for phones on slow networks.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 1024
+
     RATELIMIT_HEADERS_ENABLED = True
     # If Redis goes away, count in memory rather than refuse every sign-in.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -1,6 +1,8 @@
 """How every request and response behaves: sign-in, htmx, errors, headers."""
 
+import hashlib
 import logging
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -100,6 +102,39 @@ def _error_page(status, message):
     return response
 
 
+def _version_static_urls(app):
+    """Give static URLs a version from the file's content, so phones may cache them.
+
+    A changed file gets a new URL; an unchanged one is served from the
+    phone's cache for a year without even a revalidation request.
+    """
+    versions = {}
+
+    @app.url_defaults
+    def _add_version(endpoint, values):
+        if endpoint != "static" or "v" in values:
+            return
+        filename = values.get("filename")
+        if filename not in versions:
+            path = os.path.join(app.static_folder, filename or "")
+            try:
+                with open(path, "rb") as handle:
+                    versions[filename] = hashlib.sha256(handle.read()).hexdigest()[:10]
+            except OSError:
+                versions[filename] = None
+        if versions[filename]:
+            values["v"] = versions[filename]
+
+    @app.after_request
+    def _cache_versioned_static(response):
+        if request.endpoint == "static" and request.args.get("v"):
+            response.cache_control.no_cache = None
+            response.cache_control.max_age = 365 * 24 * 3600
+            response.cache_control.public = True
+            response.cache_control.immutable = True
+        return response
+
+
 def init_app(app):
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
@@ -139,6 +174,8 @@ def init_app(app):
     @app.errorhandler(429)
     def _too_many(_error):
         return _error_page(429, _("Too many attempts. Wait a minute and try again."))
+
+    _version_static_urls(app)
 
     @app.after_request
     def _security_headers(response):

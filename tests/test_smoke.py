@@ -31,8 +31,9 @@ def test_agent_signs_in_and_sees_granted_building(app, client):
 def test_wrong_password_is_refused_with_a_message(app, client):
     world = World()
 
-    response = client.post("/login", data={"email": world.agent.email,
-                                           "password": "wrong"})
+    response = client.post(
+        "/login", data={"email": world.agent.email, "password": "wrong"}
+    )
 
     assert response.status_code == 422
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
@@ -42,8 +43,9 @@ def test_wrong_password_is_refused_with_a_message(app, client):
 def test_post_without_csrf_is_refused(app, client):
     world = World()
 
-    response = client.post("/login", data={"email": world.agent.email,
-                                           "password": "demo12345"}, csrf=False)
+    response = client.post(
+        "/login", data={"email": world.agent.email, "password": "demo12345"}, csrf=False
+    )
 
     assert response.status_code == 400
 
@@ -56,9 +58,26 @@ def test_htmx_post_after_the_session_is_gone_goes_to_login(app, client):
 
     response = client.raw.post(
         "/logout",
-        headers={"HX-Request": "true", "X-CSRFToken": token,
-                 "HX-Current-URL": "http://localhost/reservations"},
+        headers={
+            "HX-Request": "true",
+            "X-CSRFToken": token,
+            "HX-Current-URL": "http://localhost/reservations",
+        },
     )
 
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_pages_go_out_compressed_and_static_files_are_cached(client):
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    script = BeautifulSoup(
+        client.get("/login").get_data(as_text=True), "html.parser"
+    ).select_one("script[src*='app.js']")["src"]
+
+    asset = client.get(script)
+
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert "?v=" in script
+    assert asset.cache_control.max_age == 365 * 24 * 3600
+    assert not asset.cache_control.no_cache
