@@ -32,8 +32,9 @@ def _n():
 
 def make_org(kind, name=None, slug=None):
     n = _n()
-    org = Organization(kind=kind, name=name or f"{kind.title()} {n}",
-                       slug=slug or f"{kind}{n}")
+    org = Organization(
+        kind=kind, name=name or f"{kind.title()} {n}", slug=slug or f"{kind}{n}"
+    )
     db.session.add(org)
     db.session.flush()
     return org
@@ -49,7 +50,9 @@ def make_agency(**kwargs):
 
 def make_user(org, role=None, email=None, password=PASSWORD, name=None):
     if role is None:
-        role = Role.DEVELOPER_ADMIN if org is not None and org.is_developer else Role.AGENT
+        role = (
+            Role.DEVELOPER_ADMIN if org is not None and org.is_developer else Role.AGENT
+        )
     n = _n()
     user = User(
         organization=org,
@@ -63,13 +66,25 @@ def make_user(org, role=None, email=None, password=PASSWORD, name=None):
     return user
 
 
-def make_building(developer, floors=5, sections=2, per_floor=4, name="1",
-                  project=None, currency="RUB", base_price=5_000_000,
-                  timezone="Europe/Moscow"):
+def make_building(
+    developer,
+    floors=5,
+    sections=2,
+    per_floor=4,
+    name="1",
+    project=None,
+    currency="RUB",
+    base_price=5_000_000,
+    timezone="Europe/Moscow",
+):
     """A building with floors × sections × per_floor available units."""
     if project is None:
-        project = Project(developer_id=developer.id, name=f"ЖК Тест {_n()}",
-                          currency=currency, timezone=timezone)
+        project = Project(
+            developer_id=developer.id,
+            name=f"ЖК Тест {_n()}",
+            currency=currency,
+            timezone=timezone,
+        )
         db.session.add(project)
         db.session.flush()
     building = Building(project=project, name=name)
@@ -93,18 +108,22 @@ def make_building(developer, floors=5, sections=2, per_floor=4, name="1",
                 number += 1
                 rooms = k % 4
                 area = Decimal(28 + rooms * 18 + k)
-                db.session.add(Unit(
-                    project_id=project.id,
-                    building_id=building.id,
-                    section_id=section.id,
-                    floor_id=floor.id,
-                    number=str(number),
-                    rooms=rooms,
-                    kind="studio" if rooms == 0 else "flat",
-                    area=area,
-                    price=Decimal(base_price + floor.number * 100_000 + rooms * 1_000_000),
-                    status=UnitStatus.AVAILABLE,
-                ))
+                db.session.add(
+                    Unit(
+                        project_id=project.id,
+                        building_id=building.id,
+                        section_id=section.id,
+                        floor_id=floor.id,
+                        number=str(number),
+                        rooms=rooms,
+                        kind="studio" if rooms == 0 else "flat",
+                        area=area,
+                        price=Decimal(
+                            base_price + floor.number * 100_000 + rooms * 1_000_000
+                        ),
+                        status=UnitStatus.AVAILABLE,
+                    )
+                )
     db.session.flush()
     return building
 
@@ -130,8 +149,14 @@ def make_grant(agency, building, units=None, max_days=14):
     return grant
 
 
-def make_reservation(unit, agent, status=ReservationStatus.REQUESTED, days=7,
-                     client_name="Иван Петров", client_phone="+79161234567"):
+def make_reservation(
+    unit,
+    agent,
+    status=ReservationStatus.REQUESTED,
+    days=7,
+    client_name="Иван Петров",
+    client_phone="+79161234567",
+):
     """A reservation row as it would stand in that state, with the unit to match."""
     reservation = Reservation(
         unit_id=unit.id,
