@@ -341,7 +341,9 @@ def test_poll_answers_204_until_the_other_side_writes(db, make_client, world):
     thread = soup(manager.get(f"/reservations/{reservation.id}/thread", htmx=True))
     poller = thread.select_one(f"#thread-{reservation.id}-poll")
     assert "every 5s" in poller["hx-trigger"]
-    assert poller["hx-include"] == f"#thread-{reservation.id}-after"
+    assert poller["hx-include"] == (
+        f"#thread-{reservation.id}-after, #thread-{reservation.id}-status"
+    )
     after = thread.select_one(f"#thread-{reservation.id}-after")["value"]
     assert after == str(asked.id)
 

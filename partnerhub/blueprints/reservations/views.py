@@ -106,15 +106,20 @@ def _thread_context(reservation, **extra):
 @bp.get("/reservations/<int:reservation_id>/thread/new")
 @login_required
 def thread_news(reservation_id):
-    """What was posted after the last message the page shows; 204 if nothing."""
+    """What was posted after the last message the page shows; 204 if nothing.
+
+    A status that moved on without a message (an approval) is news too: the
+    page says which status it shows.
+    """
     after = request.args.get("after", type=int)
+    shown_status = request.args.get("status")
     reservation = access.reservation_or_404(current_user, reservation_id)
 
     if after is None or after < 0:
         abort(400)
 
     messages = threads.messages_of(reservation, after=after)
-    if not messages:
+    if not messages and shown_status in (None, reservation.status):
         return Response(status=204)
     threads.mark_read(current_user, reservation, messages)
 
@@ -123,7 +128,7 @@ def thread_news(reservation_id):
         "reservations/_thread_news.html",
         **_thread_context(reservation),
         messages=messages,
-        after_id=messages[-1].id,
+        after_id=messages[-1].id if messages else after,
     )
 
 
