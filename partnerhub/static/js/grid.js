@@ -53,14 +53,53 @@
     }
   }
 
+  // The open unit changed under the viewer (approved, taken by someone else):
+  // the live poll redrew its cell, and the panel follows, quietly, unless the
+  // viewer has started filling in a form there.
+  var following = false;
+  var followed = null;
+
+  function editing() {
+    var fields = panel.querySelectorAll("input:not([type=hidden]), textarea");
+    for (var i = 0; i < fields.length; i++) {
+      var f = fields[i];
+      if (f.type === "file" && f.files.length) return true;
+      if (f.type !== "file" && f.value !== f.defaultValue) return true;
+    }
+    return false;
+  }
+
+  function followCell() {
+    var cell = cellOf(openId);
+    var badge = panel.querySelector(".pn > .st");
+    var grid = document.getElementById("grid");
+    if (following || !cell || !badge || !grid || !window.htmx) return;
+    var seen = openId + ":" + cell.classList[0];
+    // Once per change, so that a panel and a cell that disagree cannot loop.
+    if (badge.classList.contains(cell.classList[0]) || seen === followed || editing()) return;
+    following = true;
+    followed = seen;
+    window.htmx.ajax("GET", grid.getAttribute("hx-get") + "?u=" + encodeURIComponent(openId),
+      { target: panel, swap: "innerHTML" }).finally(function () { following = false; });
+  }
+
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target === panel) {
-      panel.scrollTop = 0;
+      if (!following) panel.scrollTop = 0;
       shown();
-      focusPanel();
+      if (!following) focusPanel();
     }
   });
-  document.body.addEventListener("htmx:afterSettle", mark);
+  document.body.addEventListener("htmx:afterSettle", function () {
+    mark();
+    setTimeout(followCell, 0);
+  });
+
+  // On a phone the open filters cover the grid: "Show" folds them away.
+  document.body.addEventListener("submit", function (event) {
+    var details = event.target.id === "ff" && event.target.closest("details");
+    if (details && window.matchMedia("(max-width: 799.98px)").matches) details.open = false;
+  });
 
   panel.addEventListener("click", function (event) {
     // Without JavaScript the close button reloads the page without the panel.
