@@ -42,7 +42,10 @@ def live_server(_app):
 
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: a loaded machine is not a failure.
+    expect.set_options(timeout=10_000)
 
     playwright = sync_playwright().start()
     browser = playwright.chromium.launch(
@@ -74,8 +77,14 @@ def open_page(chromium, live_server, request):
     contexts = []
 
     def _open(size=DESKTOP, locale="ru-RU"):
+        # A phone-sized context is a phone: touch, and the viewport meta honoured.
+        phone = size["width"] < 800
         context = chromium.new_context(
-            viewport=size, locale=locale, base_url=live_server
+            viewport=size,
+            locale=locale,
+            base_url=live_server,
+            is_mobile=phone,
+            has_touch=phone,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -105,7 +114,26 @@ def pytest_runtest_makereport(item, call):
 
 def sign_in(page, email, password="demo12345"):
     page.goto("/login")
+    submit_login(page, email, password)
+
+
+def submit_login(page, email, password="demo12345"):
+    """Fill in the sign-in form the page shows and send it."""
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def press(locator):
+    """Tap on a touch screen, click elsewhere: how the person would do it."""
+    if locator.page.evaluate("() => navigator.maxTouchPoints > 0"):
+        locator.tap()
+    else:
+        locator.click()
+
+
+def screenshot(page, name):
+    """Keep a picture of the page in tests/artifacts/, also when the test passes."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
