@@ -131,6 +131,15 @@ def backend(app):
     return _db.engine.dialect.name
 
 
+@pytest.fixture()
+def english(app, monkeypatch):
+    """English as the default language, for tests that read the English texts.
+
+    Russian is the real default; tests/test_i18n.py checks the Russian pages.
+    """
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+
+
 class WebClient:
     """A test client that signs in and sends the CSRF token like a browser."""
 

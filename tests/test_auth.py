@@ -81,7 +81,7 @@ def test_wrong_password_says_nothing_about_the_account(app, client, world):
 
     assert response.status_code == 422
     alert = html(response).select_one("[role=alert]").get_text(strip=True)
-    assert alert == "Wrong e-mail or password."
+    assert alert == "Неверная эл. почта или пароль."
 
 
 def test_inactive_user_is_refused(app, client, world):
@@ -92,12 +92,12 @@ def test_inactive_user_is_refused(app, client, world):
 
     assert response.status_code == 422
     alert = html(response).select_one("[role=alert]").get_text(strip=True)
-    assert "disabled" in alert
+    assert "отключена" in alert
     assert client.get("/").status_code == 302
 
     wrong = login_post(client, world.agent, password="not-this-one")
     assert html(wrong).select_one("[role=alert]").get_text(strip=True) == (
-        "Wrong e-mail or password."
+        "Неверная эл. почта или пароль."
     )
 
 
@@ -143,7 +143,7 @@ def test_too_many_attempts_show_the_login_page_with_a_message(
 
     assert response.status_code == 429
     page = html(response)
-    assert "Too many sign-in attempts" in page.select_one("[role=alert]").get_text()
+    assert "Слишком много попыток входа" in page.select_one("[role=alert]").get_text()
     assert page.select_one("form input[name=email]")["value"] == world.agent.email
     assert (
         page.select_one('form[action="/login"] input[name=next]')["value"] == "/grants/"
@@ -165,7 +165,7 @@ def test_too_many_attempts_over_htmx_get_a_toast(app, client, world, tight_limit
     assert response.status_code == 429
     page = html(response)
     assert page.select_one("html") is None
-    assert "Too many sign-in attempts" in page.select_one(".toast p").get_text()
+    assert "Слишком много попыток входа" in page.select_one(".toast p").get_text()
 
 
 def test_limit_counts_per_account(app, client, world, tight_limit):

@@ -111,10 +111,10 @@ def test_partners_page_lists_buildings_grants_and_agencies(app, admin_client, sc
     )
     assert [s["id"] for s in sections] == [f"building-{b.id}" for b in expected]
     row = page.select_one(f"#grant-{partial.id}")
-    assert row.select_one(".scope").get_text(strip=True) == "5 of 24 units"
+    assert row.select_one(".scope").get_text(strip=True) == "5 из 24 помещений"
     assert "30" in row.select_one(".days").get_text()
     whole = page.select_one(f"#grant-{scene.world.grant.id}")
-    assert whole.select_one(".scope").get_text(strip=True) == "The whole building"
+    assert whole.select_one(".scope").get_text(strip=True) == "Весь корпус"
     assert page.select_one(f"#grant-{scene.other_grant.id}") is None
     agencies = [row["data-agency"] for row in page.select("#agencies tr[data-agency]")]
     assert sorted(agencies) == sorted([scene.world.agency.slug, scene.agency.slug])
@@ -298,7 +298,7 @@ def test_units_of_another_developer_are_refused_and_nothing_saved(
 
     assert response.status_code == 422
     error = html(response).select_one("#unit_ids-error")
-    assert "not in this building" in error.get_text()
+    assert "не относятся к этому корпусу" in error.get_text()
     assert grant_of(scene.agency, scene.building) is None
     assert count(Grant) == 2
     assert version_of(scene.building) == before

@@ -47,7 +47,7 @@ def test_floors_are_rows_top_first_and_sections_are_column_groups(client):
     rows = floor_rows(page)
     assert [row.b.get_text() for row in rows] == ["3", "2", "1"]
     header = [span.get_text() for span in page.select("#grid .fr.h > span")]
-    assert header[1:] == ["Section 1", "Section 2"]
+    assert header[1:] == ["Секция 1", "Секция 2"]
     top_groups = rows[0].find_all("div", recursive=False)
     assert len(top_groups) == 2
     assert [b.b.get_text() for b in top_groups[0].find_all("button")] == ["5", "6"]
@@ -66,13 +66,13 @@ def test_a_cell_shows_number_rooms_area_price_and_status_in_words(client):
     cell = page.select_one(f"#u{studio.id}")
     assert cell.name == "button"
     assert cell.b.get_text() == studio.number
-    assert cell.i.get_text() == "St"
+    assert cell.i.get_text() == "Ст"
     texts = [span.get_text().replace("\xa0", " ") for span in cell.find_all("span")]
-    assert texts == ["28 m²", "5,1 млн ₽"]
+    assert texts == ["28 м²", "5,1 млн ₽"]
     legend = page.select_one("#" + cell["aria-describedby"])
-    assert legend.get_text() == "Available"
+    assert legend.get_text() == "Свободна"
     taken = page.select_one(f"#u{one_room.id}")
-    assert page.select_one("#" + taken["aria-describedby"]).get_text() == "Requested"
+    assert page.select_one("#" + taken["aria-describedby"]).get_text() == "Заявка"
     assert taken["class"] != cell["class"]
 
 
@@ -182,7 +182,7 @@ def test_houses_on_one_floor_wrap_and_say_house(client):
     assert "w" in page.select_one("#grid")["class"]
     houses = cells(page)
     assert len(houses) == 15
-    assert {cell.i.get_text() for cell in houses} == {"House"}
+    assert {cell.i.get_text() for cell in houses} == {"Дом"}
 
 
 def test_commercial_units_are_marked_as_such(client):
@@ -194,7 +194,7 @@ def test_commercial_units_are_marked_as_such(client):
 
     page = soup(client.get(grid_url(world)))
 
-    assert page.select_one(f"#u{world.units[0].id} i").get_text() == "Com."
+    assert page.select_one(f"#u{world.units[0].id} i").get_text() == "Комм."
 
 
 def test_filters_with_htmx_swap_the_grid_and_push_the_url(client):
@@ -215,7 +215,7 @@ def test_filters_with_htmx_swap_the_grid_and_push_the_url(client):
         cell = page.select_one(f"#u{unit.id}")
         dimmed = "d" in cell["class"]
         assert dimmed == (unit.rooms != 1), unit.number
-    assert "2 of 8" in page.select_one(".gs").get_text()
+    assert "2 из 8" in page.select_one(".gs").get_text()
 
 
 def test_filters_without_htmx_give_the_whole_page_with_the_same_result(client):

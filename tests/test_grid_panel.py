@@ -45,14 +45,14 @@ def test_the_panel_shows_the_units_facts_and_refreshes_its_cell(client):
     page = soup(response)
     assert page.select_one(".pn")["data-unit"] == str(unit.id)
     assert facts(page) == {
-        "Price": "6 200 000 ₽",
-        "Per m²": "131 914,89 ₽",
-        "Area": "47 m²",
-        "Rooms": "1",
-        "Floor": "2",
-        "Section": "1",
+        "Цена": "6 200 000 ₽",
+        "Цена за м²": "131 914,89 ₽",
+        "Площадь": "47 м²",
+        "Комнаты": "1",
+        "Этаж": "2",
+        "Секция": "1",
     }
-    assert page.select_one(".st").get_text() == "Available"
+    assert page.select_one(".st").get_text() == "Свободна"
     image = page.select_one("img.lay")
     assert image["src"] == "https://example.com/plan.png"
     assert image["loading"] == "lazy"
@@ -106,7 +106,7 @@ def test_staff_change_price_and_status_and_see_it_in_the_history(client):
 
     assert response.status_code == 200
     page = soup(response)
-    assert page.select_one("[role=status]").get_text() == "Saved."
+    assert page.select_one("[role=status]").get_text() == "Сохранено."
     db.session.expire_all()
     unit = db.session.get(Unit, unit.id)
     assert unit.price == Decimal("6500000")
@@ -125,7 +125,7 @@ def test_staff_change_price_and_status_and_see_it_in_the_history(client):
     history = [li.get_text(" ", strip=True) for li in page.select(".hist li")]
     assert len(history) == 2
     assert world.manager.full_name in history[0]
-    assert "Available → Not on sale" in history[0]
+    assert "Свободна → Не в продаже" in history[0]
     assert "5 100 000 ₽ → 6 500 000 ₽" in history[1].replace("\xa0", " ")
 
 
@@ -153,7 +153,7 @@ def test_staff_cannot_set_the_status_while_a_reservation_is_open(client):
     assert response.status_code == 422
     page = soup(response)
     error = page.select_one("#status-error").get_text()
-    assert "requests queue" in error
+    assert "очереди заявок" in error
     db.session.expire_all()
     assert db.session.get(Unit, unit.id).status == UnitStatus.REQUESTED
     assert db.session.scalars(select(AuditEvent)).all() == []
@@ -248,7 +248,7 @@ def test_other_agencies_see_only_that_a_unit_is_taken(client, make_client):
     rival_page = soup(panel(make_client(rival), world, unit))
     own_page = soup(panel(make_client(world.agency_admin), world, unit))
 
-    assert rival_page.select_one(".st").get_text() == "Requested"
+    assert rival_page.select_one(".st").get_text() == "Заявка"
     rival_text = rival_page.get_text()
     assert "Мария" not in rival_text
     assert "916" not in rival_text

@@ -10,6 +10,8 @@ from partnerhub.models import ImportMapping, Project, ReservationStatus, Role, U
 from tests.factories import make_agency, make_developer, make_reservation, make_user
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "listings"
+# These tests read the reasons in English; tests/test_i18n.py covers Russian.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture()

@@ -42,7 +42,7 @@ def test_yrl_with_namespace_builds_buildings_from_packed_ids(developer):
 
     assert result.ok, [str(e) for e in result.errors]
     assert (result.created, result.skipped_count) == (3, 1)
-    assert "offer 4" in result.skipped[0].where
+    assert "предложение 4" in result.skipped[0].where
     project = db.session.get(Project, result.project_id)
     assert (project.name, project.currency, project.timezone) == (
         "ЖК Тестовый",

@@ -14,6 +14,8 @@ from partnerhub.services.importing import import_listing
 from tests.factories import make_developer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "listings"
+# These tests read the reasons in English; tests/test_i18n.py covers Russian.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture()

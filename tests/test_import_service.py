@@ -189,7 +189,7 @@ def test_the_same_unit_twice_in_a_file_is_refused(developer):
     result = run(developer, price_list(*rows))
 
     assert [e.place.line for e in result.errors] == [5]
-    assert "line 2" in str(result.errors[0])
+    assert "строка 2" in str(result.errors[0])
 
 
 def test_units_are_matched_on_their_external_id_first(developer):

@@ -12,6 +12,8 @@ from partnerhub.models import ImportMapping, Project, Role, Unit
 from tests.factories import make_agency, make_developer, make_user
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "listings"
+# These tests read the reasons in English; tests/test_i18n.py covers Russian.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture()

@@ -362,9 +362,9 @@ def test_booked_then_sold(db, client, world):
     buttons = page.select(f"#request-{reservation.id} .step-actions form")
     assert all(form.get("hx-confirm") for form in buttons)
     assert [form.button.get_text(strip=True) for form in buttons] == [
-        "Booked",
-        "Sold",
-        "Lost",
+        "Оформлена",
+        "Продана",
+        "Сделка сорвалась",
     ]
 
     booked = client.post(f"/moderation/{reservation.id}/booked", htmx=True)

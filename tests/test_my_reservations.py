@@ -93,8 +93,8 @@ def test_lists_own_reservations_by_latest_activity(db, client, world):
     assert listed_ids(page) == [talked.id, recent.id, quiet.id]
     assert theirs.id not in listed_ids(page)
     row = page.select_one(f"#my-reservation-{talked.id}")
-    assert row.select_one(".status-approved").get_text(strip=True) == "Reserved"
-    assert "until the end of" in row.select_one(".reservation-state").get_text()
+    assert row.select_one(".status-approved").get_text(strip=True) == "Забронирована"
+    assert "включительно" in row.select_one(".reservation-state").get_text()
     last = row.select_one(".last-message")
     assert "Одобрено, ждём документы" in last.select_one(".excerpt").get_text()
     assert world.manager.full_name in last.get_text()

@@ -57,7 +57,7 @@ def test_a_request_shows_the_reservation_and_the_requested_cell(client):
     assert response.status_code == 200
     page = soup(response)
     assert page.select_one("[role=status]") is not None
-    assert page.select_one(".st").get_text() == "Requested"
+    assert page.select_one(".st").get_text() == "Заявка"
     assert "Иван Петров" in page.select_one(".act").get_text()
     thread = page.select_one(".act .th")
     assert thread["hx-trigger"] == "load"
@@ -112,7 +112,7 @@ def test_the_second_request_gets_409_and_the_refreshed_cell(client, make_client)
 
     assert response.status_code == 409
     page = soup(response)
-    assert "just been taken" in page.select_one("[role=alert]").get_text()
+    assert "только что заняли" in page.select_one("[role=alert]").get_text()
     assert page.select_one(f"button#u{unit.id}[hx-swap-oob]")["class"] == ["q"]
     assert "Иван" not in page.get_text()
     assert reservation_count() == 1
@@ -220,7 +220,7 @@ def test_two_agents_at_the_same_moment_exactly_one_wins(make_client):
     assert sorted(r.status_code for r in responses) == [200, 409]
     loser = next(r for r in responses if r.status_code == 409)
     page = soup(loser)
-    assert "just been taken" in page.select_one("[role=alert]").get_text()
+    assert "только что заняли" in page.select_one("[role=alert]").get_text()
     assert page.select_one(f"button#u{unit_id}[hx-swap-oob]")["class"] == ["q"]
     assert reservation_count() == 1
     assert db.session.get(Unit, unit_id).status == UnitStatus.REQUESTED
@@ -239,6 +239,6 @@ def test_cancelling_from_the_panel_gives_the_panel_back(client):
     assert "HX-Request" in response.headers["Vary"]
     page = soup(response)
     assert page.select_one(".pn")["data-unit"] == str(unit.id)
-    assert page.select_one(".st").get_text() == "Available"
+    assert page.select_one(".st").get_text() == "Свободна"
     assert page.select_one("form[hx-post$='/reservations']") is not None
     assert page.select_one(f"button#u{unit.id}[hx-swap-oob]")["class"] == ["a"]

@@ -183,7 +183,7 @@ def test_staff_see_the_status_history(db, client, world):
     assert len(entries) == 2
     assert world.agent.full_name in entries[0].get_text()
     assert world.manager.full_name in entries[1].get_text()
-    assert "Reserved" in entries[1].get_text()
+    assert "Забронирована" in entries[1].get_text()
 
 
 def test_agent_answer_sends_the_request_back_to_the_manager(db, client, world):

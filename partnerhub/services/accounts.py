@@ -5,6 +5,7 @@ import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -146,9 +147,10 @@ def create_user(organization, email, password, full_name, role):
         raise DomainError(_l("This e-mail is already in use."), field="email")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            _l(
-                "The password must be at least %(count)s characters long.",
-                count=MIN_PASSWORD_LENGTH,
+            ngettext(
+                "The password must be at least %(num)s character long.",
+                "The password must be at least %(num)s characters long.",
+                MIN_PASSWORD_LENGTH,
             ),
             field="password",
         )

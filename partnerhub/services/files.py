@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from partnerhub.extensions import db
 from partnerhub.services import audit
@@ -107,7 +108,11 @@ def stage_all(uploads):
     uploads = [upload for upload in uploads or () if upload and upload.filename]
     if len(uploads) > MAX_FILES:
         raise InvalidFile(
-            _l("Attach at most %(count)s files to one message.", count=MAX_FILES),
+            ngettext(
+                "Attach at most %(num)s file to one message.",
+                "Attach at most %(num)s files to one message.",
+                MAX_FILES,
+            ),
             field="files",
         )
     staged = []

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
@@ -324,7 +325,12 @@ def _check_actor(actor, developer_id):
 def _check_days(max_days):
     if max_days is None or not MIN_DAYS <= max_days <= MAX_DAYS:
         raise DomainError(
-            _l("From %(min)s to %(max)s days.", min=MIN_DAYS, max=MAX_DAYS),
+            ngettext(
+                "From %(min)s to %(num)s day.",
+                "From %(min)s to %(num)s days.",
+                MAX_DAYS,
+                min=MIN_DAYS,
+            ),
             field="max_days",
         )
 

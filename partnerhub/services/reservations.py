@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -121,7 +122,11 @@ def request_reservation(
         raise NotAllowed(_l("Only a partner agency's staff may request a reservation."))
     if not 1 <= days <= grant.max_days:
         raise LimitReached(
-            _l("The term must be from 1 to %(max)s days.", max=grant.max_days),
+            ngettext(
+                "The term must be from 1 to %(num)s day.",
+                "The term must be from 1 to %(num)s days.",
+                grant.max_days,
+            ),
             field="days",
         )
     phone = normalize_phone(client_phone, unit.project.currency)
@@ -189,7 +194,11 @@ def approve(manager, reservation, *, days, price):
     _require_staff(manager, reservation)
     if not 1 <= days <= MAX_APPROVED_DAYS:
         raise LimitReached(
-            _l("The term must be from 1 to %(max)s days.", max=MAX_APPROVED_DAYS),
+            ngettext(
+                "The term must be from 1 to %(num)s day.",
+                "The term must be from 1 to %(num)s days.",
+                MAX_APPROVED_DAYS,
+            ),
             field="days",
         )
     if price is None or price <= 0:

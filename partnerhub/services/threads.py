@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -73,7 +74,11 @@ def post_message(user, reservation, *, body, uploads=()):
     body = (body or "").strip()
     if len(body) > MAX_BODY:
         raise DomainError(
-            _l("Keep the message under %(count)s characters.", count=MAX_BODY),
+            ngettext(
+                "Keep the message under %(num)s character.",
+                "Keep the message under %(num)s characters.",
+                MAX_BODY,
+            ),
             field="body",
         )
     uploads = [upload for upload in uploads or () if upload and upload.filename]

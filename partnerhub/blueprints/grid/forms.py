@@ -2,6 +2,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     Field,
@@ -159,7 +160,11 @@ class RequestForm(FlaskForm):
         super().__init__(**kwargs)
         self.days.validators = [
             InputRequired(_l("Enter the term.")),
-            NumberRange(1, max_days, _l("From 1 to %(max)s days.", max=max_days)),
+            NumberRange(
+                1,
+                max_days,
+                ngettext("From 1 to %(num)s day.", "From 1 to %(num)s days.", max_days),
+            ),
         ]
         self.days.render_kw = {"min": 1, "max": max_days, "inputmode": "numeric"}
         if self.days.data is None and not self.is_submitted():

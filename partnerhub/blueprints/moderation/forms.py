@@ -26,7 +26,7 @@ class MoneyField(DecimalField):
             self.data = Decimal(text).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
             self.data = None
-            raise ValueError(self.gettext("Not a valid amount.")) from None
+            raise ValueError(_l("Not a valid amount.")) from None
 
     def _value(self):
         if self.raw_data:

@@ -10,6 +10,7 @@ import tempfile
 import filetype
 from flask_babel import lazy_gettext as _l
 
+from partnerhub.i18n import number
 from partnerhub.services.errors import InvalidFile
 from partnerhub.services.importing import csvfile, tables, xlsx, yrl
 from partnerhub.services.importing.core import Listing, Problem
@@ -31,7 +32,7 @@ def too_large(max_bytes):
 
 def _megabytes(size):
     value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 1 else f"{value:.2f}"
+    return number(value, 0 if value >= 1 else 2)
 
 
 def seekable_copy(stream, max_bytes):

@@ -28,6 +28,7 @@ from pathlib import PurePath
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -53,6 +54,15 @@ DEFAULT_CURRENCY = "RUB"
 # Floors are filled in up to the top one, so that a building keeps its shape
 # when the file lists only some floors; beyond this height it is not done.
 FILL_FLOORS_UP_TO = 200
+# The words the grid's legend uses, so that a conflict reads like the grid.
+_STATUS_WORDS = {
+    UnitStatus.AVAILABLE: _l("Available"),
+    UnitStatus.REQUESTED: _l("Requested"),
+    UnitStatus.RESERVED: _l("Reserved"),
+    UnitStatus.BOOKED: _l("Booked"),
+    UnitStatus.SOLD: _l("Sold"),
+    UnitStatus.UNAVAILABLE: _l("Not on sale"),
+}
 
 
 @dataclass
@@ -507,10 +517,11 @@ def _apply(developer, listing, result, project_name, actor, currency):
     missing = structure.unit_count - len(seen)
     if missing > 0:
         result.warnings.append(
-            _l(
-                "%(count)s units of the project are not in the file; they were left "
+            ngettext(
+                "%(num)s unit of the project is not in the file; it was left as it is.",
+                "%(num)s units of the project are not in the file; they were left "
                 "as they are.",
-                count=missing,
+                missing,
             )
         )
 
@@ -616,9 +627,9 @@ def _update(structure, unit, row, developer, actor, result):
                         "reservation (no. %(reservation)s) in PartnerHub; its status "
                         "stays %(status)s",
                         number=unit.number,
-                        file=row.status,
+                        file=_STATUS_WORDS.get(row.status, row.status),
                         reservation=reservation_id,
-                        status=unit.status,
+                        status=_STATUS_WORDS.get(unit.status, unit.status),
                     ),
                     row.place,
                 )
