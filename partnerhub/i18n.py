@@ -12,6 +12,8 @@ from flask import current_app, has_request_context, request
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
+from partnerhub.services.phones import display_phone
+
 LANG_COOKIE = "lang"
 
 
@@ -77,6 +79,7 @@ def local_datetime(value, zone=None, fmt="short"):
 
 def init_app(app):
     app.add_template_filter(money)
+    app.add_template_filter(display_phone, "phone")
     app.add_template_filter(short_money)
     app.add_template_filter(number)
     app.add_template_filter(local_datetime)

@@ -74,7 +74,7 @@ def test_queue_lists_pending_requests_oldest_first_with_wait(db, client, world):
     row = page.select_one(f"#request-{oldest.id}")
     facts = row.select_one(".facts").get_text(" ", strip=True)
     assert world.agency.name in facts and world.agent.full_name in facts
-    assert "+79161234567" in facts
+    assert "+7 916 123-45-67" in facts
     assert page.select_one("[hx-history=false]") is not None
 
 
@@ -362,8 +362,8 @@ def test_booked_then_sold(db, client, world):
     buttons = page.select(f"#request-{reservation.id} .step-actions form")
     assert all(form.get("hx-confirm") for form in buttons)
     assert [form.button.get_text(strip=True) for form in buttons] == [
-        "Оформлена",
-        "Продана",
+        "Оформить бронь",
+        "Отметить продажу",
         "Сделка сорвалась",
     ]
 
@@ -435,3 +435,42 @@ def test_two_managers_approving_at_once_one_wins(app, db, make_client, world):
         )
     ).all()
     assert len(approvals) == 1
+
+
+def test_queue_poll_is_silent_until_a_request_arrives(app, db, make_client):
+    world = World()
+    manager = make_client(world.manager)
+    page = BeautifulSoup(
+        manager.get("/moderation/").get_data(as_text=True), "html.parser"
+    )
+    poll_url = page.select_one("#queue-changed")["hx-get"]
+
+    quiet = manager.get(poll_url, htmx=True)
+    make_reservation(world.units[0], world.agent)
+    db.session.commit()
+    news = manager.get(poll_url, htmx=True)
+
+    assert quiet.status_code == 204 and quiet.get_data() == b""
+    assert news.status_code == 200
+    assert BeautifulSoup(news.get_data(as_text=True), "html.parser").select_one(
+        "a[href='/moderation/']"
+    )
+
+
+def test_own_decision_moves_the_queue_poll_on(app, db, make_client):
+    world = World()
+    reservation = make_reservation(world.units[0], world.agent)
+    db.session.commit()
+    manager = make_client(world.manager)
+
+    decided = manager.post(
+        f"/moderation/{reservation.id}/reject",
+        data={f"r{reservation.id}-reason": "Нет"},
+        htmx=True,
+    )
+    poller = BeautifulSoup(decided.get_data(as_text=True), "html.parser").select_one(
+        "#queue-changed[hx-swap-oob]"
+    )
+
+    assert decided.status_code == 200
+    assert manager.get(poller["hx-get"], htmx=True).status_code == 204

@@ -147,7 +147,7 @@ def test_thread_shows_both_sides_in_the_project_zone(db, client):
     facts = page.select_one(f"#thread-{reservation.id}-facts").get_text(" ", strip=True)
     assert "Переговоры" in facts
     assert "Клиент продаёт квартиру" in facts
-    assert "+79161234567" in facts
+    assert "+7 916 123-45-67" in facts
     assert page.select_one(".thread-history") is None
     assert page.select_one("section.thread")["hx-history"] == "false"
 

@@ -14,7 +14,6 @@ from partnerhub import access
 from partnerhub.blueprints.grid import display
 from partnerhub.blueprints.grid.forms import FilterForm, RequestForm, UnitEditForm
 from partnerhub.services import grid as grid_service
-from partnerhub.services.phones import display_phone
 from partnerhub.web import is_htmx
 
 
@@ -72,7 +71,6 @@ def panel_context(panel, *, request_form=None, edit_form=None):
         "kinds": display.KIND_LABELS,
         "audit_value": display.audit_value,
         "history_labels": display.HISTORY_LABELS,
-        "display_phone": display_phone,
     }
 
 

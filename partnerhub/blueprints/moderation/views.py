@@ -7,9 +7,18 @@ the fresh row with a message when someone else acted first (409).
 
 import logging
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from partnerhub import access
@@ -56,10 +65,40 @@ def queue():
     return render(
         "moderation/queue.html",
         "moderation/_queue.html",
+        version=_queue_version(),
         pending=[_row_context(r, unread=unread.get(r.id, 0)) for r in pending],
         active=[_row_context(r, unread=unread.get(r.id, 0)) for r in active],
         now=utcnow(),
     )
+
+
+@bp.get("/changes")
+@staff_only
+def changes():
+    """The queue's poll: 204 while nothing changed, else a notice to refresh.
+
+    The rows are not redrawn by themselves, so that a form being filled in
+    or an open thread is never swept away under the manager's hands.
+    """
+    since = request.args.get("since", "")
+
+    version = _queue_version()
+
+    if version == since:
+        response = Response(status=204)
+        response.headers["Vary"] = "HX-Request"
+        return response
+    return render("moderation/_changed.html", "moderation/_changed.html")
+
+
+def _queue_version():
+    """Changes whenever a request of this developer arrives or changes state."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(Reservation.updated_at)).where(
+            access.reservation_visibility_clause(current_user)
+        )
+    ).one()
+    return f"{count}-{last.timestamp() if last else 0}"
 
 
 def _listed(statuses, oldest_first_by):
@@ -218,6 +257,14 @@ def _decided(reservation):
     if not is_htmx():
         return redirect(url_for(".queue"))
     response = _row(reservation)
+    # The manager's own decision is not news to the manager: move the queue's
+    # poll on past it.
+    response.set_data(
+        response.get_data()
+        + render_template(
+            "moderation/_poller.html", version=_queue_version(), oob=True
+        ).encode()
+    )
     # An open thread of this request shows the new message or status at once.
     response.headers["HX-Trigger"] = f"thread-changed-{reservation.id}"
     return response
