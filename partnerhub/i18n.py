@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from babel.numbers import format_compact_currency, format_currency, format_decimal
 from flask import current_app, has_request_context, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from partnerhub.services.phones import display_phone
@@ -77,8 +77,24 @@ def local_datetime(value, zone=None, fmt="short"):
     return format_datetime(value, fmt)
 
 
+def _is_bare_code(name):
+    """A name like "1" or "A" needs a word before it; "Корпус 1" does not."""
+    return bool(name) and len(name) <= 3 and " " not in name
+
+
+def building_label(name):
+    """How a building is named in a sentence: "корпус 1", or its own name."""
+    return gettext("building %(name)s", name=name) if _is_bare_code(name) else name
+
+
+def section_label(name):
+    return gettext("Section %(name)s", name=name) if _is_bare_code(name) else name
+
+
 def init_app(app):
     app.add_template_filter(money)
+    app.add_template_filter(building_label)
+    app.add_template_filter(section_label)
     app.add_template_filter(display_phone, "phone")
     app.add_template_filter(short_money)
     app.add_template_filter(number)
