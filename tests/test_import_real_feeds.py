@@ -123,7 +123,7 @@ def test_ronson_price_list(developer):
 
     assert result.summary() == "created 211, updated 0, unchanged 0, skipped 0"
     project = db.session.get(Project, result.project_id)
-    assert project.currency == "PLN"
+    assert (project.currency, project.timezone) == ("PLN", "Europe/Warsaw")
     units = {u.number: u for u in project_units(result)}
     text = RONSON.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))

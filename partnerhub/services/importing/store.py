@@ -428,6 +428,16 @@ class _Structure:
                 self.floors[(building.id, number)] = floor
 
 
+DEFAULT_TIMEZONE = "Europe/Moscow"
+ZONE_BY_CURRENCY = {
+    "RUB": "Europe/Moscow",
+    "PLN": "Europe/Warsaw",
+    "BYN": "Europe/Minsk",
+    "KZT": "Asia/Almaty",
+    "EUR": "Europe/Berlin",
+}
+
+
 def _apply(developer, listing, result, project_name, actor, currency):
     name, from_filename = _project_name(project_name, listing, result.filename)
     project = db.session.scalar(
@@ -446,12 +456,15 @@ def _apply(developer, listing, result, project_name, actor, currency):
             )
         )
     if project is None:
-        # Limitation: a new project gets the default time zone (Europe/Moscow)
-        # whatever its country; listing files do not state one.
+        # Listing files state no time zone; the currency tells the country.
+        # Limitation: a country with several zones gets its capital's; a
+        # project in Yekaterinburg or Novosibirsk must be corrected by hand.
+        currency = currency or DEFAULT_CURRENCY
         project = Project(
             developer_id=developer.id,
             name=name,
-            currency=currency or DEFAULT_CURRENCY,
+            currency=currency,
+            timezone=ZONE_BY_CURRENCY.get(currency, DEFAULT_TIMEZONE),
             city=listing.first("city"),
             address=listing.first("address"),
         )
