@@ -240,3 +240,11 @@ def listing_upload_or_404(user, token):
     if upload is None:
         abort(404)
     return upload
+
+
+def project_or_404(user, project_id):
+    """A project of the user's own developer, or 404."""
+    project = db.session.get(Project, project_id)
+    if project is None or not is_developer_staff_of(user, project.developer_id):
+        abort(404)
+    return project

@@ -12,6 +12,7 @@ AREAS = (
     "moderation",
     "imports",
     "grants",
+    "projects",
 )
 
 

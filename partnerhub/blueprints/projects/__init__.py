@@ -1,0 +1,3 @@
+from partnerhub.blueprints.projects.views import bp
+
+__all__ = ["bp"]
