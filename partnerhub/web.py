@@ -6,10 +6,19 @@ import os
 import re
 from urllib.parse import urlsplit
 
-from flask import Response, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from partnerhub import i18n
 from partnerhub.extensions import db, login_manager
@@ -43,6 +52,26 @@ def htmx_redirect(location):
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location)
+
+
+# Ids are PostgreSQL integers: a larger number in a URL names nothing (404)
+# instead of overflowing the query.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_arg(value):
+    """A row id from a query or form value, or None when it cannot be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= MAX_ID else None
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -136,6 +165,7 @@ def _version_static_urls(app):
 
 
 def init_app(app):
+    app.url_map.converters["int"] = IdConverter
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     i18n.init_app(app)
@@ -158,6 +188,20 @@ def init_app(app):
                 "and try again."
             ),
         )
+
+    @app.before_request
+    def _refuse_nul_bytes():
+        # PostgreSQL cannot store a NUL character; no person types one.
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(400, _("The form contains an invalid character."))
+
+    @app.errorhandler(400)
+    def _bad_request(error):
+        message = error.description if isinstance(error.description, str) else None
+        if not message or message.startswith("The browser (or proxy)"):
+            message = _("The request could not be understood.")
+        return _error_page(400, message)
 
     @app.errorhandler(403)
     def _forbidden(_error):

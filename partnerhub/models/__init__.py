@@ -3,6 +3,7 @@
 from partnerhub.models.audit import AuditEvent
 from partnerhub.models.grants import Grant, grant_unit
 from partnerhub.models.inventory import (
+    MAX_PRICE,
     Building,
     Floor,
     ImportMapping,
@@ -31,6 +32,7 @@ __all__ = [
     "Grant",
     "grant_unit",
     "ImportMapping",
+    "MAX_PRICE",
     "Message",
     "MessageKind",
     "Organization",

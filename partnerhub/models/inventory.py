@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from partnerhub.extensions import db
 from partnerhub.models.types import UTCDateTime, utcnow
 
+# Prices are Numeric(14, 2); no real unit costs more than this, and anything
+# above it is a typing slip.
+MAX_PRICE = Decimal("100000000000")
+
 
 class UnitStatus:
     AVAILABLE = "available"

@@ -54,7 +54,7 @@ def projects_of(developer_id):
 
 def update_project(actor, project, *, name, city, address, timezone):
     if not (
-        actor.role == "developer_admin"
+        actor.role == Role.DEVELOPER_ADMIN
         and actor.organization_id == project.developer_id
     ):
         raise NotAllowed(_l("Only the developer's admin can change its projects."))

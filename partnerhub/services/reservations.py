@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from partnerhub.extensions import db
 from partnerhub.models import (
+    MAX_PRICE,
     Message,
     MessageKind,
     Reservation,
@@ -201,7 +202,7 @@ def approve(manager, reservation, *, days, price):
             ),
             field="days",
         )
-    if price is None or price <= 0:
+    if price is None or not 0 < price <= MAX_PRICE:
         raise DomainError(_l("Enter the fixed price."), field="price")
     unit = lock_for_change(reservation)
     _check_step(reservation, S.APPROVED)

@@ -7,14 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 from partnerhub import access
 from partnerhub.extensions import db
-from partnerhub.models import UnitStatus
+from partnerhub.models import MAX_PRICE, UnitStatus
 from partnerhub.services import audit
 from partnerhub.services.errors import DomainError, NotAllowed
 from partnerhub.services.reservations import open_reservation_for
 
 log = logging.getLogger(__name__)
-
-MAX_PRICE = Decimal("999999999999.99")
 
 
 class UnitChanged(DomainError):
@@ -36,8 +34,8 @@ def update_unit(staff, unit, *, price, status, seen_version=None):
         )
     if status != unit.status and status not in UnitStatus.SETTABLE:
         raise DomainError(_l("Choose a status from the list."), field="status")
-    if price is not None and not Decimal(0) <= price <= MAX_PRICE:
-        raise DomainError(_l("Enter a price of zero or more."), field="price")
+    if price is not None and not Decimal(1) <= price <= MAX_PRICE:
+        raise DomainError(_price_range(), field="price")
     if price is not None:
         price = price.quantize(Decimal("0.01"))
 
@@ -85,3 +83,8 @@ def update_unit(staff, unit, *, price, status, seen_version=None):
         f" status {status}" if status_changes else "",
     )
     return unit
+
+
+def _price_range():
+    limit = f"{MAX_PRICE:,.0f}".replace(",", " ")
+    return _l("The price must be from 1 to %(max)s.", max=limit)

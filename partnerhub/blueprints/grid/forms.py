@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from partnerhub.blueprints.fields import MoneyField, price_range
 from partnerhub.blueprints.grid.display import ROOM_FILTER_LABELS, UNIT_STATUSES
 from partnerhub.models import UnitStatus
 from partnerhub.services.grid import ROOM_CHOICES, GridFilters
@@ -174,7 +175,7 @@ class RequestForm(FlaskForm):
 class UnitEditForm(FlaskForm):
     """The developer's staff setting a unit's price and status."""
 
-    price = AmountField(_l("Price"))
+    price = MoneyField(_l("Price"), validators=[Optional(), price_range()])
     status = SelectField(
         _l("Status"),
         choices=[

@@ -28,7 +28,7 @@ from partnerhub.models import Role
 from partnerhub.services import grid as grid_service
 from partnerhub.services import reservations, units
 from partnerhub.services.errors import DomainError, NotAllowed, UnitNotAvailable
-from partnerhub.web import is_htmx, render
+from partnerhub.web import id_arg, is_htmx, render
 
 bp = Blueprint("grid", __name__)
 
@@ -37,7 +37,7 @@ bp = Blueprint("grid", __name__)
 @login_required
 def show_building(building_id):
     filter_form = FilterForm(request.args)
-    opened_id = request.args.get("u", type=int)
+    opened_id = request.args.get("u", type=id_arg)
 
     building = access.building_or_404(current_user, building_id)
     grant = access.grant_for(current_user, building.id)
@@ -63,7 +63,7 @@ def show_building(building_id):
 @login_required
 def unit_panel(building_id):
     """The panel of the unit whose cell was tapped (?u=<unit id>)."""
-    unit_id = request.args.get("u", type=int)
+    unit_id = request.args.get("u", type=id_arg)
 
     unit = _unit_of(building_id, unit_id)
 

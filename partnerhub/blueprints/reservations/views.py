@@ -20,7 +20,7 @@ from partnerhub.extensions import db
 from partnerhub.models import ReservationStatus, Role
 from partnerhub.services import files, reservations, threads
 from partnerhub.services.errors import DomainError, InvalidTransition, NotAllowed
-from partnerhub.web import is_htmx, render
+from partnerhub.web import id_arg, is_htmx, render
 
 bp = Blueprint("reservations", __name__)
 labels.register(bp)
@@ -111,7 +111,7 @@ def thread_news(reservation_id):
     A status that moved on without a message (an approval) is news too: the
     page says which status it shows.
     """
-    after = request.args.get("after", type=int)
+    after = request.args.get("after", type=id_arg)
     shown_status = request.args.get("status")
     reservation = access.reservation_or_404(current_user, reservation_id)
 
@@ -137,7 +137,7 @@ def thread_news(reservation_id):
 def post_message(reservation_id):
     reservation = access.reservation_or_404(current_user, reservation_id)
     form = message_form(reservation)
-    after = request.form.get("after", type=int) or 0
+    after = request.form.get("after", type=id_arg) or 0
 
     if not form.validate():
         return _refused_post(reservation, form)
