@@ -296,3 +296,25 @@ def test_cancel_from_the_unit_panel_answers_with_the_panel(db, client, world):
     page = soup(response)
     assert page.select_one(f"#my-reservation-{reservation.id}-row") is None
     assert page.select_one("form.reservation-actions") is None
+
+
+def test_a_lapsed_term_reads_expired_everywhere_before_the_sweep(db, make_client):
+    world = World()
+    reservation = make_reservation(world.units[0], world.agent, status=S.APPROVED)
+    reservation.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    agent, manager = make_client(world.agent), make_client(world.manager)
+
+    mine = BeautifulSoup(
+        agent.get("/reservations").get_data(as_text=True), "html.parser"
+    )
+    queue = BeautifulSoup(
+        manager.get("/moderation/").get_data(as_text=True), "html.parser"
+    )
+
+    row = mine.select_one(f"#my-reservation-{reservation.id}-row")
+    assert row.select_one(".status-badge")["class"][-1] == "status-expired"
+    assert row.select_one("form[action$='/cancel']") is None
+    card = queue.select_one(f"#request-{reservation.id}")
+    assert card.select_one(".status-badge")["class"][-1] == "status-expired"
+    assert card.select_one(".step-actions") is None

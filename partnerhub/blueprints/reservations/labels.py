@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from partnerhub.i18n import number
 from partnerhub.models import ReservationStatus
+from partnerhub.services.reservations import is_lapsed
 
 S = ReservationStatus
 
@@ -34,9 +35,15 @@ def status_label(status):
     return STATUS_LABELS.get(status, status)
 
 
+def shown_status(reservation):
+    """The status to show: an approved term that is over reads expired at once,
+    before the sweep has recorded it."""
+    return S.EXPIRED if is_lapsed(reservation) else reservation.status
+
+
 def deal_stage(reservation):
     """The deal's stage: the CRM's own name when it has one, else the status."""
-    return reservation.crm_stage_name or status_label(reservation.status)
+    return reservation.crm_stage_name or status_label(shown_status(reservation))
 
 
 def term_end(expires_at, zone=None):
@@ -78,6 +85,7 @@ def file_size(size):
 
 def register(blueprint):
     blueprint.add_app_template_filter(status_label, "reservation_status")
+    blueprint.add_app_template_filter(shown_status, "shown_status")
     blueprint.add_app_template_filter(term_end, "term_end")
     blueprint.add_app_template_filter(duration, "duration")
     blueprint.add_app_template_filter(file_size, "file_size")
