@@ -129,3 +129,17 @@ def test_a_plain_postgresql_url_uses_the_installed_driver(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db:5432/ph")
 
     assert _database_url() == "postgresql+psycopg://u@db:5432/ph"
+
+
+def test_an_unknown_rooms_filter_is_left_out_with_a_russian_note(db, client):
+    world = World()
+    client.login(world.agent)
+
+    response = client.get(f"/buildings/{world.building.id}?rooms=zzz&rooms=2")
+
+    assert response.status_code == 200
+    notes = [
+        p.get_text(" ", strip=True) for p in _page(response).select(".field-error")
+    ]
+    assert any("zzz" in note for note in notes)
+    assert not any("valid choice" in note for note in notes)

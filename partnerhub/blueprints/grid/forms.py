@@ -75,6 +75,9 @@ class FilterForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[Optional()],
+        # WTForms' own message is not in its Russian catalog; a bad choice is
+        # simply left out, so the note says that.
+        validate_choice=False,
     )
     price_min = AmountField(_l("Price from"))
     price_max = AmountField(_l("Price to"))
@@ -132,11 +135,17 @@ class FilterForm(FlaskForm):
 
     @property
     def problems(self):
-        return [
+        notes = [
             f"{field.label.text}: {' '.join(str(error) for error in field.errors)}"
             for field in self
             if field.errors
         ]
+        unknown = [
+            value for value in self.rooms.data or [] if value not in ROOM_CHOICES
+        ]
+        if unknown:
+            notes.append(f"{self.rooms.label.text}: {', '.join(unknown)}")
+        return notes
 
 
 class RequestForm(FlaskForm):
