@@ -1,5 +1,6 @@
 """`flask import-listing`: the summary line, refusals and their exit codes."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,88 @@ def test_conflicts_are_printed_before_the_summary(developer, cli):
     lines = result.stdout.splitlines()
     assert any(line.startswith("conflict: line 2") for line in lines)
     assert lines[-1] == "created 0, updated 0, unchanged 3, skipped 0"
+
+
+def test_a_second_file_of_a_project_without_project_updates_it(
+    developer, cli, tmp_path
+):
+    monday = FIXTURES / "utf8-bom-polish.csv"
+    tuesday = tmp_path / "cennik-wtorek.csv"
+    tuesday.write_bytes(
+        monday.read_bytes().replace("520 000 zł".encode(), "525 000 zł".encode())
+    )
+    first = cli(monday, "--developer", "acme")
+
+    second = cli(tuesday, "--developer", "acme")
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    lines = second.stdout.splitlines()
+    assert lines[0].startswith("project utf8-bom-polish (id ")
+    assert any(
+        line.startswith("warning:") and "utf8-bom-polish" in line for line in lines
+    )
+    assert lines[-1] == "created 0, updated 1, unchanged 4, skipped 0"
+    assert db.session.scalars(select(Project.name)).all() == ["utf8-bom-polish"]
+
+
+def test_the_polish_header_with_a_counter_and_an_amount_imports_prices(
+    developer, cli, tmp_path
+):
+    path = tmp_path / "stany.csv"
+    path.write_text(
+        "Lp;Nr lokalu;Kondygnacja;Pow;Kwota\n"
+        "1;M1;0;38,50;450 000\n"
+        "2;M2;1;52,10;610 000\n",
+        encoding="utf-8",
+    )
+
+    result = cli(path, "--developer", "acme")
+
+    assert result.exit_code == 0, result.output
+    assert "left out" not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "created 2, updated 0, unchanged 0, skipped 0"
+    )
+    units = db.session.scalars(select(Unit).order_by(Unit.number)).all()
+    assert [(u.number, u.floor.number, u.area, u.price) for u in units] == [
+        ("M1", 1, Decimal("38.50"), Decimal("450000")),
+        ("M2", 2, Decimal("52.10"), Decimal("610000")),
+    ]
+
+
+def test_an_unknown_price_column_asks_for_map_before_importing(
+    developer, cli, tmp_path
+):
+    path = tmp_path / "stany.csv"
+    path.write_text(
+        "Lp;Nr lokalu;Kondygnacja;Pow;Do zapłaty\n1;M1;0;38,50;450 000\n",
+        encoding="utf-8",
+    )
+
+    refused = cli(path, "--developer", "acme")
+    without_prices = cli(path, "--developer", "acme", "--map", "ignore=Do zapłaty")
+
+    assert refused.exit_code == 2
+    assert "'Do zapłaty'" in refused.stderr
+    assert "'Lp'" not in refused.stderr
+    assert "price=COLUMN" in refused.stderr
+    assert without_prices.exit_code == 0, without_prices.output
+    unit = db.session.scalar(select(Unit))
+    assert (unit.number, unit.price) == ("M1", None)
+
+
+def test_columns_left_out_are_named_in_a_warning(developer, cli, tmp_path):
+    path = tmp_path / "cennik.csv"
+    path.write_text(
+        "Nr lokalu;Piętro;Cena;Uwagi;Stan prawny\nM1;parter;450 000;narożne;KW\n",
+        encoding="utf-8",
+    )
+
+    result = cli(path, "--developer", "acme")
+
+    assert result.exit_code == 0, result.output
+    warnings = [
+        line for line in result.stdout.splitlines() if line.startswith("warning:")
+    ]
+    assert any("Uwagi, Stan prawny" in line for line in warnings)

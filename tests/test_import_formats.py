@@ -275,3 +275,16 @@ def test_heading_and_total_lines_are_skipped_and_reported(developer):
     assert [p.place.line for p in result.skipped] == [2, 5]
     units = units_by(result.project_id, key=lambda u: u.number)
     assert (units["1"].kind, units["2"].kind) == ("flat", "commercial")
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize("counter", ["№ п/п", "Lp.", "L.p."])
+def test_a_counter_column_is_left_out_without_a_word(developer, counter):
+    content = f"{counter};Корпус;Этаж;№ кв.;Цена\n1;1;2;15;5 000 000\n".encode()
+
+    result = run_bytes(developer, content, project_name="ЖК")
+
+    assert result.ok
+    assert not any("left out" in str(w) for w in result.warnings)
+    unit = db.session.scalar(select(Unit))
+    assert (unit.number, unit.floor.number, unit.price) == ("15", 2, Decimal("5000000"))

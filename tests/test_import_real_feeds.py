@@ -13,12 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
 
 from partnerhub.extensions import db
-from partnerhub.models import Building, Project, Unit
+from partnerhub.models import Building, Project, ReservationStatus, Role, Unit
 from partnerhub.services.importing import import_listing
-from tests.factories import make_developer
+from tests.factories import make_agency, make_developer, make_reservation, make_user
 
 FEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds"
 DERBENT = FEEDS / "yrl-gajibaev-domclick-avain.xml"
@@ -202,4 +203,71 @@ def test_each_real_file_imported_again_is_unchanged(developer, path):
     assert (
         second.summary()
         == f"created 0, updated 0, unchanged {first.created}, skipped 0"
+    )
+
+
+def _upload(client, content, name):
+    response = client.post(
+        "/imports/",
+        data={"file": (io.BytesIO(content), name), "project_name": ""},
+        content_type="multipart/form-data",
+    )
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    counts = {
+        td["data-count"]: int(td.text)
+        for td in page.select(".import-result [data-count]")
+    }
+    warnings = [li.text for li in page.select(".import-warnings li")]
+    return response, counts, warnings
+
+
+@pytest.mark.usefixtures("english")
+def test_ronson_exported_again_under_another_name_updates_its_project(client):
+    admin = make_user(make_developer(), Role.DEVELOPER_ADMIN)
+    db.session.commit()
+    client.login(admin)
+    original = RONSON.read_bytes()
+    _response, first, _warnings = _upload(client, original, RONSON.name)
+    agent = make_user(make_agency(), Role.AGENT)
+    a032 = db.session.scalar(select(Unit).filter_by(number="A032"))
+    make_reservation(a032, agent, ReservationStatus.REQUESTED)
+    db.session.commit()
+    # Tomorrow's export: A003 costs more and A005 is back on sale.
+    text = original.decode("utf-8-sig")
+    text = text.replace(
+        "A;A003;3;61.02 m²;parter;Q4’2026;Dostępne;717 675 zł",
+        "A;A003;3;61.02 m²;parter;Q4’2026;Dostępne;719 900 zł",
+    )
+    text = text.replace(
+        "A;A005;2;38.73 m²;1 piętro;Q4’2026;Sprzedane",
+        "A;A005;2;38.73 m²;1 piętro;Q4’2026;Dostępne",
+    )
+
+    response, second, warnings = _upload(
+        client, text.encode("utf-8"), "ronson-changed.csv"
+    )
+
+    assert first["created"] == 211
+    assert response.status_code == 200
+    assert second == {
+        "created": 0,
+        "updated": 2,
+        "unchanged": 209,
+        "skipped": 0,
+        "conflicts": 1,
+    }
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "A032" in page.select_one(".import-conflicts li").text
+    assert any("csv-ronson-grunwald-pricelist" in w for w in warnings)
+    assert db.session.scalars(select(Project.name)).all() == [
+        "csv-ronson-grunwald-pricelist"
+    ]
+    assert db.session.scalar(select(func.count()).select_from(Building)) == 7
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 211
+    db.session.expire_all()
+    assert db.session.scalar(select(Unit.status).filter_by(number="A032")) == (
+        "requested"
+    )
+    assert db.session.scalar(select(Unit.price).filter_by(number="A003")) == (
+        Decimal("719900")
     )

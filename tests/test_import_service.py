@@ -304,3 +304,177 @@ def test_the_number_of_queries_does_not_grow_with_the_file(developer):
     assert large_changed <= large_new + 2
     assert db.session.scalar(select(func.count()).select_from(Unit)) == 630
     assert db.session.scalar(select(func.count()).select_from(Reservation)) == 0
+
+
+def run_as(developer, content, filename, **kwargs):
+    """Import a file under a name, naming no project, as an admin would."""
+    return import_listing(developer, io.BytesIO(content), filename, **kwargs)
+
+
+def project_names():
+    return db.session.scalars(select(Project.name).order_by(Project.name)).all()
+
+
+def test_a_file_naming_no_project_updates_the_project_holding_its_units(developer):
+    first = run_as(developer, price_list(*BASE), "prices-monday.csv")
+    changed = [BASE[0], BASE[1], (1, 1, 2, 3, "35,5", "5 150 000", "свободна")]
+
+    second = run_as(developer, price_list(*changed), "prices-tuesday.csv")
+
+    assert second.ok
+    assert second.summary() == "created 0, updated 1, unchanged 2, skipped 0"
+    assert second.project_id == first.project_id
+    assert project_names() == ["prices-monday"]
+    assert any("prices-monday" in str(w) for w in second.warnings)
+    assert unit_numbered(3).price == Decimal("5150000")
+
+
+def test_a_matched_project_keeps_its_reservations_as_conflicts(developer):
+    run_as(developer, price_list(*BASE), "monday.csv")
+    agent = make_user(make_agency(), Role.AGENT)
+    make_reservation(unit_numbered(2), agent, ReservationStatus.REQUESTED)
+    db.session.commit()
+
+    result = run_as(developer, price_list(*BASE), "tuesday.csv")
+
+    assert result.summary() == "created 0, updated 0, unchanged 3, skipped 0"
+    assert [c.place.line for c in result.conflicts] == [3]
+    assert unit_numbered(2).status == "requested"
+
+
+def test_the_same_numbers_on_other_floors_are_another_project(developer):
+    run_as(developer, price_list(*BASE), "tower.csv")
+    # Building 1, section 1, flats 1 to 3, as the first project numbers them,
+    # but on floors 5 and 6: another complex numbered alike.
+    other = [(1, 1, 5, 1, "50", "7 000 000", ""), (1, 1, 5, 2, "50", "7 000 000", "")]
+    other.append((1, 1, 6, 3, "50", "7 100 000", ""))
+
+    result = run_as(developer, price_list(*other), "meadow.csv")
+
+    assert result.summary() == "created 3, updated 0, unchanged 0, skipped 0"
+    assert project_names() == ["meadow", "tower"]
+
+
+def test_a_project_holding_half_of_the_units_or_fewer_is_not_matched(developer):
+    run_as(developer, price_list(*BASE[:2]), "phase-1.csv")
+    rows = [*BASE, (1, 1, 2, 4, "40", "5 000 000", ""), (1, 1, 2, 5, "40", "1", "")]
+
+    result = run_as(developer, price_list(*rows[:4]), "phase-2.csv")
+
+    assert result.created == 4
+    assert project_names() == ["phase-1", "phase-2"]
+
+
+def test_units_in_two_projects_make_the_admin_choose(developer):
+    run_as(developer, price_list(*BASE), "copy-a.csv")
+    run_as(developer, price_list(*BASE), "copy-b.csv", new_project=True)
+
+    result = run_as(developer, price_list(*BASE), "tuesday.csv")
+    again = run_as(developer, price_list(*BASE), "copy-b.csv")
+
+    assert not result.ok
+    assert "copy-a, copy-b" in str(result.errors[0])
+    assert project_names() == ["copy-a", "copy-b"]
+    # A copy named after the file is the one that file updated before.
+    assert again.ok
+    assert again.project_name == "copy-b"
+
+
+def test_a_name_given_by_the_caller_is_never_second_guessed(developer):
+    run_as(developer, price_list(*BASE), "monday.csv")
+
+    result = run_as(developer, price_list(*BASE), "tuesday.csv", project_name="ЖК Б")
+
+    assert result.created == 3
+    assert project_names() == ["monday", "ЖК Б"]
+
+
+def test_a_project_chosen_by_id_takes_the_file(developer):
+    chosen = run_as(developer, price_list(*BASE[:1]), "one.csv", project_name="ЖК А")
+    other = [(2, 1, 1, 1, "35,5", "5 000 000", ""), (2, 1, 1, 2, "40", "6 000 000", "")]
+
+    result = run_as(
+        developer, price_list(*other), "other.csv", project_id=chosen.project_id
+    )
+
+    assert result.project_id == chosen.project_id
+    assert result.created == 2
+    assert project_names() == ["ЖК А"]
+
+
+def test_another_developers_project_cannot_be_chosen(developer):
+    other = make_developer()
+    db.session.commit()
+    theirs = run_as(other, price_list(*BASE), "theirs.csv")
+
+    result = run_as(
+        developer, price_list(*BASE), "mine.csv", project_id=theirs.project_id
+    )
+
+    assert not result.ok
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 3
+
+
+def test_a_new_project_is_never_an_existing_one(developer):
+    run_as(developer, price_list(*BASE), "list.csv", project_name="ЖК А")
+
+    taken = run_as(
+        developer, price_list(*BASE), "list.csv", project_name="ЖК А", new_project=True
+    )
+    fresh = run_as(
+        developer, price_list(*BASE), "list.csv", project_name="ЖК Б", new_project=True
+    )
+
+    assert not taken.ok
+    assert "ЖК А" in str(taken.errors[0])
+    assert fresh.created == 3
+    assert project_names() == ["ЖК А", "ЖК Б"]
+
+
+def test_matching_a_file_to_a_project_does_not_query_per_row(developer):
+    small, large = price_list(*_rows(30)), price_list(*_rows(600))
+    changed = price_list(*[(*r[:5], r[5] + 1, "продана") for r in _rows(600)])
+
+    small_new = _count_selects(lambda: run_as(developer, small, "s.csv"), developer)
+    # Its first 30 units are the small file's: 30 of 600, so a new project.
+    large_new = _count_selects(lambda: run_as(developer, large, "l.csv"), developer)
+    large_matched = _count_selects(
+        lambda: run_as(developer, changed, "l-tuesday.csv"), developer
+    )
+
+    assert small_new == large_new
+    assert large_matched <= large_new + 2
+    assert project_names() == ["l", "s"]
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 630
+
+
+@pytest.mark.usefixtures("english")
+def test_a_bad_price_per_m2_is_reported_in_its_own_column(developer):
+    content = "Этаж;Номер;Площадь;Цена;Цена за м2\n1;1;40;5 000 000;x\n".encode()
+
+    result = run(developer, content)
+
+    assert [str(e) for e in result.errors] == ["line 2: price per m² x is not a number"]
+
+
+def test_the_same_numbers_and_floors_of_other_sizes_are_another_project(developer):
+    run_as(developer, price_list(*BASE), "tower.csv")
+    # Numbered and placed like the first project, but other layouts.
+    areas = ("62", "71", "80")
+    other = [(*r[:4], a, *r[5:]) for r, a in zip(BASE, areas, strict=True)]
+
+    result = run_as(developer, price_list(*other), "meadow.csv")
+
+    assert result.created == 3
+    assert project_names() == ["meadow", "tower"]
+
+
+def test_areas_measured_again_still_match_their_project(developer):
+    run_as(developer, price_list(*BASE), "before.csv")
+    areas = ("35,2", "40,6", "35,5")
+    measured = [(*r[:4], a, *r[5:]) for r, a in zip(BASE, areas, strict=True)]
+
+    result = run_as(developer, price_list(*measured), "after-measuring.csv")
+
+    assert result.summary() == "created 0, updated 2, unchanged 1, skipped 0"
+    assert project_names() == ["before"]

@@ -186,3 +186,28 @@ def test_only_web_addresses_are_kept_as_layout_links(app):
     assert values.parse_url("https://example.com/a.png") == "https://example.com/a.png"
     assert values.parse_url("javascript:alert(1)") is None
     assert values.parse_url("/etc/passwd") is None
+
+
+@pytest.mark.usefixtures("english")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x zł/m²", "price per m² x zł/m² is not a number"),
+        (
+            "1 000 000 000 000 000 ₽/м²",
+            "price per m² 1 000 000 000 000 000 ₽/м² is out",
+        ),
+    ],
+)
+def test_a_bad_price_per_m2_names_its_column(app, text, message):
+    with pytest.raises(BadValue) as refused:
+        values.parse_price_per_m2(text)
+
+    assert str(refused.value.message).startswith(message)
+
+
+def test_a_bad_price_per_m2_names_its_column_in_russian(app):
+    with pytest.raises(BadValue) as refused:
+        values.parse_price_per_m2("x")
+
+    assert str(refused.value.message) == "цена за м² x — не число"

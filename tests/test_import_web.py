@@ -1,6 +1,7 @@
 """The import page: upload, result, refusals beside the form, the mapping step."""
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -119,15 +120,51 @@ def test_hostile_and_broken_files_are_refused_with_a_reason(client, admin, name,
     assert count(Unit) == 0
 
 
-def test_a_file_over_the_limit_is_refused(client, admin, app, monkeypatch):
-    monkeypatch.setitem(app.config, "LISTING_MAX_BYTES", 200)
+def test_a_file_over_the_limit_is_refused_beside_the_file_field(
+    client, admin, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LISTING_MAX_BYTES", 1024 * 1024)
     client.login(admin)
 
-    response = upload(client, fixture("yrl-namespaced.xml"), "feed.xml")
+    response = upload(client, b"x" * (1024 * 1024 + 1), "list.csv", "ЖК")
 
-    assert response.status_code == 422
-    assert "larger than" in page(response).select_one(".import-errors").text
+    assert response.status_code == 413
+    error = page(response).select_one("form #file-error")
+    assert "larger than 1 MB" in error.text
+    assert page(response).select_one("input[name=project_name]")["value"] == "ЖК"
     assert count(Unit) == 0
+
+
+def test_a_body_over_the_request_limit_gets_the_form_back_with_the_limit(
+    client, admin, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LISTING_MAX_BYTES", 50 * 1024 * 1024)
+    # The request limit refuses the body before any view runs.
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    client.login(admin)
+
+    response = upload(client, b"x" * 8192, "huge.csv")
+
+    assert response.status_code == 413
+    form = page(response).select_one("form[enctype='multipart/form-data']")
+    assert "larger than 50 MB" in form.select_one("#file-error").text
+    assert form.select_one("input[type=file]")["aria-invalid"] == "true"
+    assert form.select_one("input[name=csrf_token]") is not None
+    assert count(Unit) == 0
+
+
+def test_a_body_over_the_request_limit_shows_no_form_to_others(
+    client, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    manager = make_user(make_developer(), Role.SALES_MANAGER)
+    db.session.commit()
+    client.login(manager)
+
+    response = upload(client, b"x" * 8192, "huge.csv")
+
+    assert response.status_code == 413
+    assert page(response).select_one("form[enctype='multipart/form-data']") is None
 
 
 def test_no_file_is_a_form_error(client, admin):
@@ -316,3 +353,196 @@ def test_the_page_is_usable_on_a_phone(client, admin):
     viewport = page(response).select_one("meta[name=viewport]")
     assert "width=device-width" in viewport["content"]
     assert page(response).select_one("label[for=file]") is not None
+
+
+def counts_of(response):
+    return {
+        td["data-count"]: int(td.text)
+        for td in page(response).select(".import-result [data-count]")
+    }
+
+
+def existing_project(developer, name):
+    project = Project(developer_id=developer.id, name=name, currency="PLN")
+    db.session.add(project)
+    db.session.commit()
+    return project
+
+
+def test_the_form_offers_the_developers_own_projects(client, admin):
+    client.login(admin)
+    no_projects = page(client.get("/imports/"))
+    mine = existing_project(admin.organization, "Osiedle Zielone")
+    existing_project(make_developer(), "Cudze Osiedle")
+
+    response = client.get("/imports/")
+
+    assert no_projects.select_one("select[name=project]") is None
+    select = page(response).select_one("form select[name=project]")
+    options = [(o["value"], o.text) for o in select.select("option")]
+    assert options[1:] == [("new", "A new project"), (str(mine.id), "Osiedle Zielone")]
+    assert options[0][0] == ""
+    assert select.select_one("option[selected]")["value"] == ""
+
+
+def test_choosing_an_existing_project_imports_into_it(client, admin):
+    chosen = existing_project(admin.organization, "Osiedle Zielone")
+    client.login(admin)
+
+    # houses.csv names its own project; the admin's choice wins.
+    response = client.post(
+        "/imports/",
+        data={
+            "file": (io.BytesIO(fixture("houses.csv")), "h.csv"),
+            "project": str(chosen.id),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 200
+    assert counts_of(response)["created"] == 3
+    assert db.session.scalars(select(Project.name)).all() == ["Osiedle Zielone"]
+    assert db.session.scalars(select(Unit.project_id)).all() == [chosen.id] * 3
+
+
+def test_an_existing_project_and_a_name_together_are_a_form_error(client, admin):
+    chosen = existing_project(admin.organization, "Osiedle Zielone")
+    client.login(admin)
+
+    response = client.post(
+        "/imports/",
+        data={
+            "file": (io.BytesIO(fixture("houses.csv")), "h.csv"),
+            "project": str(chosen.id),
+            "project_name": "Osiedle Nowe",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422
+    assert page(response).select_one("#project_name-error") is not None
+    assert count(Unit) == 0
+
+
+def test_another_developers_project_is_no_choice(client, admin):
+    theirs = existing_project(make_developer(), "Cudze Osiedle")
+    client.login(admin)
+
+    response = client.post(
+        "/imports/",
+        data={
+            "file": (io.BytesIO(fixture("houses.csv")), "h.csv"),
+            "project": str(theirs.id),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422
+    assert page(response).select_one("#project-error") is not None
+    assert count(Unit) == 0
+
+
+def test_a_new_project_under_a_taken_name_is_refused(client, admin):
+    existing_project(admin.organization, "Osiedle Zielone")
+    client.login(admin)
+
+    response = client.post(
+        "/imports/",
+        data={
+            "file": (io.BytesIO(fixture("utf8-bom-polish.csv")), "list.csv"),
+            "project": "new",
+            "project_name": "Osiedle Zielone",
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422
+    assert "Osiedle Zielone" in page(response).select_one(".import-errors").text
+    assert count(Unit) == 0
+
+
+def test_the_same_units_under_another_file_name_update_their_project(client, admin):
+    client.login(admin)
+    first = upload(client, fixture("utf8-bom-polish.csv"), "cennik-poniedzialek.csv")
+    changed = fixture("utf8-bom-polish.csv").replace(
+        "520 000 zł".encode(), "525 000 zł".encode()
+    )
+
+    response = upload(client, changed, "cennik-wtorek.csv")
+
+    assert counts_of(first)["created"] == 5
+    assert response.status_code == 200
+    assert counts_of(response) == {
+        "created": 0,
+        "updated": 1,
+        "unchanged": 4,
+        "skipped": 0,
+        "conflicts": 0,
+    }
+    warnings = [li.text for li in page(response).select(".import-warnings li")]
+    assert any("cennik-poniedzialek" in w for w in warnings)
+    assert db.session.scalars(select(Project.name)).all() == ["cennik-poniedzialek"]
+
+
+def test_an_unknown_price_column_gets_the_mapping_step(client, admin):
+    client.login(admin)
+    content = "Lp;Nr lokalu;Kondygnacja;Pow;Do zapłaty\n1;M1;0;38,50;450 000\n"
+
+    response = upload(client, content.encode(), "stany.csv")
+
+    assert response.status_code == 302
+    mapping_url = response.headers["Location"]
+    form_page = page(client.get(mapping_url))
+    assert "Price" in form_page.select_one("#mapping p.muted").text
+    defaults = [
+        s.select_one("option[selected]")["value"]
+        for s in form_page.select("form select")
+    ]
+    assert defaults == ["ignore", "number", "floor", "area", "ignore"]
+
+    imported = client.post(
+        mapping_url,
+        data={
+            "column_0": "ignore",
+            "column_1": "number",
+            "column_2": "floor",
+            "column_3": "area",
+            "column_4": "price",
+        },
+    )
+
+    assert imported.status_code == 200
+    assert db.session.scalar(select(Unit.price)) == Decimal("450000")
+
+
+def test_columns_left_out_are_named_in_the_result(client, admin):
+    client.login(admin)
+    content = "Nr lokalu;Piętro;Cena;Uwagi\nM1;parter;450 000;narożne\n"
+
+    response = upload(client, content.encode(), "cennik.csv", "Osiedle")
+
+    assert response.status_code == 200
+    warnings = [li.text for li in page(response).select(".import-warnings li")]
+    assert any("Uwagi" in w and "not recognised" in w for w in warnings)
+
+
+def test_the_project_chosen_is_kept_through_the_mapping_step(client, admin):
+    chosen = existing_project(admin.organization, "Osiedle Zielone")
+    client.login(admin)
+
+    response = client.post(
+        "/imports/",
+        data={
+            "file": (io.BytesIO(fixture("needs-mapping.csv")), "stany.csv"),
+            "project": str(chosen.id),
+        },
+        content_type="multipart/form-data",
+    )
+    imported = client.post(
+        response.headers["Location"],
+        data={"column_0": "number", "column_1": "floor", "column_4": "status"},
+    )
+
+    assert imported.status_code == 200
+    assert counts_of(imported)["created"] == 3
+    assert db.session.scalars(select(Project.name)).all() == ["Osiedle Zielone"]

@@ -83,12 +83,17 @@ def import_listing_command(path, slug, project, map_specs):
             + f"; still needed: {', '.join(request.missing)}.",
             err=True,
         )
-        click.echo(
+        hint = (
             "Map them on the import page of the web application (it remembers the "
             "choice), or pass --map "
-            + ",".join(f"{name}=COLUMN" for name in request.missing),
-            err=True,
+            + ",".join(f"{name}=COLUMN" for name in request.missing)
         )
+        if "price" in request.missing:
+            hint += (
+                "; to import without prices, leave the unknown columns out with "
+                "--map ignore=COLUMN"
+            )
+        click.echo(hint + ".", err=True)
         sys.exit(EXIT_NEEDS_MAPPING)
     if result.errors:
         for problem in result.errors:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from partnerhub.services.importing import FIELD_LABELS, FIELDS, IGNORE
 
@@ -13,15 +13,46 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+# The project choices besides the developer's projects, by their ids.
+BY_FILE, NEW_PROJECT = "", "new"
+
+
 class UploadForm(FlaskForm):
     file = FileField(
         _l("Listing file"), validators=[FileRequired(_l("Choose a file."))]
     )
+    project = SelectField(_l("Import into"), choices=[], default=BY_FILE)
     project_name = StringField(
         _l("Project (complex) name"),
         validators=[Optional(), Length(max=200)],
         filters=[_strip],
     )
+
+    def offer_projects(self, projects):
+        """Offer the developer's projects, as (id, name), beside the other choices."""
+        self.project.choices = [
+            (BY_FILE, _l("Detect from the file")),
+            (NEW_PROJECT, _l("A new project")),
+            *((str(project_id), name) for project_id, name in projects),
+        ]
+
+    @property
+    def has_projects(self):
+        return len(self.project.choices) > 2
+
+    def project_id(self):
+        """The id of the existing project chosen, or None."""
+        value = self.project.data or ""
+        return int(value) if value.isdigit() else None
+
+    def new_project(self):
+        return self.project.data == NEW_PROJECT
+
+    def validate_project_name(self, field):
+        if field.data and self.project_id() is not None:
+            raise ValidationError(
+                _l("Leave the name empty to import into the project chosen above.")
+            )
 
 
 class MappingForm(FlaskForm):

@@ -16,11 +16,17 @@ from partnerhub.services.importing.core import (
     Problem,
     Row,
 )
-from partnerhub.services.importing.reader import preview_table, read_listing
+from partnerhub.services.importing.reader import (
+    FileTooLarge,
+    preview_table,
+    read_listing,
+    too_large,
+)
 from partnerhub.services.importing.store import (
     ImportResult,
     find_mapping,
     import_listing,
+    project_choices,
 )
 from partnerhub.services.importing.uploads import (
     import_upload,
@@ -33,6 +39,7 @@ __all__ = [
     "FIELD_LABELS",
     "FIELDS",
     "IGNORE",
+    "FileTooLarge",
     "ImportResult",
     "Listing",
     "MappingRequest",
@@ -46,5 +53,7 @@ __all__ = [
     "load_upload",
     "mapping_preview",
     "preview_table",
+    "project_choices",
     "read_listing",
+    "too_large",
 ]

@@ -148,11 +148,8 @@ class MappingRequest:
     suggested: dict
     missing: list
     signature: str
-
-    @property
-    def unrecognised(self):
-        taken = set(self.suggested.values())
-        return [h for i, h in enumerate(self.headers) if i not in taken and h]
+    # The headers that name no field the importer knows.
+    unrecognised: list = field(default_factory=list)
 
 
 @dataclass

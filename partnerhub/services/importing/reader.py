@@ -21,8 +21,12 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
+class FileTooLarge(InvalidFile):
+    """A listing file over the size limit; the message states the limit."""
+
+
 def too_large(max_bytes):
-    return InvalidFile(
+    return FileTooLarge(
         _l(
             "The file is larger than %(limit)s MB, the most a listing may be.",
             limit=_megabytes(max_bytes),
@@ -32,7 +36,8 @@ def too_large(max_bytes):
 
 def _megabytes(size):
     value = size / (1024 * 1024)
-    return number(value, 0 if value >= 1 else 2)
+    digits = 0 if value >= 1 else 2
+    return number(round(value, digits), digits)
 
 
 def seekable_copy(stream, max_bytes):

@@ -1,9 +1,14 @@
 """Putting a parsed listing into the database, in one transaction.
 
 Rules the import follows:
-- The project is the one named by the caller, else by the file (a YRL
-  feed's building-name, a table's project column), else the file's name.
-  Its currency comes from the file; a new project gets the default time zone.
+- The project is the one the caller chose or named, else the one the file
+  names (a YRL feed's building-name, a table's project column). A file that
+  names none goes to the developer's project that already holds more than
+  half of its units (the same id, or the same building, section and number,
+  on the same floor and of the same size), so that tomorrow's export under
+  another file name updates today's project; only when no project does is
+  it imported into a project named after the file. Its currency comes from
+  the file; a new project gets the time zone of the currency's country.
 - A unit is matched on its external id within the project, else on building,
   section and number. Matched units get the file's values; a value the file
   leaves empty ("brak danych", "-") never erases one PartnerHub has.
@@ -24,6 +29,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import PurePath
 
 from flask import current_app
@@ -150,12 +156,17 @@ def import_listing(
     actor=None,
     mapping=None,
     remember_mapping=False,
+    project_id=None,
+    new_project=False,
 ):
     """Import a listing file for a developer; see the module doc for the rules.
 
-    mapping ({field: column header or index, "ignore": [...]}) overrides the
-    recognised columns of a table; with remember_mapping it is saved for the
-    next file with the same header when the import succeeds.
+    project_id imports into that project of the developer's; new_project
+    refuses to import into a project that exists already (the name is the
+    one given, else the file's). mapping ({field: column header or index,
+    "ignore": [...]}) overrides the recognised columns of a table; with
+    remember_mapping it is saved for the next file with the same header when
+    the import succeeds.
     """
     result = ImportResult(filename=filename)
     # Kept apart: a rollback expires the objects, and logging must not reload them.
@@ -190,7 +201,8 @@ def import_listing(
         return result
 
     try:
-        _apply(developer, listing, result, project_name, actor, currency)
+        target = _Target(project_id, (project_name or "").strip(), new_project)
+        _apply(developer, listing, result, target, actor, currency)
         if result.errors:
             raise _Refused
         if remember_mapping and listing.mapping_source == "explicit":
@@ -314,17 +326,6 @@ def _file_currency(rows, errors):
     return currency
 
 
-def _project_name(project_name, listing, filename):
-    name = (project_name or "").strip() or listing.first("project")
-    if name:
-        return name[:200], False
-    # Limitation: a file that names no project lands in a project named after
-    # the file, so the next file of that project, under another name, makes a
-    # second project unless the admin gives the project's name.
-    stem = PurePath(filename or "").stem.strip() or "listing"
-    return stem[:200], True
-
-
 def natural_key(name):
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", name)]
 
@@ -438,47 +439,206 @@ ZONE_BY_CURRENCY = {
 }
 
 
-def _apply(developer, listing, result, project_name, actor, currency):
-    name, from_filename = _project_name(project_name, listing, result.filename)
-    project = db.session.scalar(
-        select(Project).filter_by(developer_id=developer.id, name=name)
-    )
-    named = {r.project for r in listing.rows if r.project}
-    if len(named) > 1 and not (project_name or "").strip():
-        # Limitation: one import fills one project; a feed covering several
-        # complexes is imported into the first one it names.
-        result.warnings.append(
-            _l(
-                "The file names several projects (%(names)s); all its units were "
-                "imported into %(name)s.",
-                names=", ".join(sorted(named)),
-                name=name,
-            )
+def project_choices(developer_id):
+    """(id, name) of the developer's projects, by name, to choose one to import into."""
+    return db.session.execute(
+        select(Project.id, Project.name)
+        .where(Project.developer_id == developer_id)
+        .order_by(Project.name)
+    ).all()
+
+
+def _target_project(developer, listing, result, target, currency):
+    """The project to import into, created when needed; None after an error."""
+    if target.project_id is not None:
+        project = db.session.scalar(
+            select(Project).filter_by(id=target.project_id, developer_id=developer.id)
         )
-    if project is None:
-        # Listing files state no time zone; the currency tells the country.
-        # Limitation: a country with several zones gets its capital's; a
-        # project in Yekaterinburg or Novosibirsk must be corrected by hand.
-        currency = currency or DEFAULT_CURRENCY
-        project = Project(
-            developer_id=developer.id,
-            name=name,
-            currency=currency,
-            timezone=ZONE_BY_CURRENCY.get(currency, DEFAULT_TIMEZONE),
-            city=listing.first("city"),
-            address=listing.first("address"),
-        )
-        db.session.add(project)
-        db.session.flush()
-        if from_filename:
+        if project is None:
+            result.errors.append(Problem(_l("The chosen project no longer exists.")))
+        return project
+
+    stem = (PurePath(result.filename or "").stem.strip() or "listing")[:200]
+    file_name = listing.first("project")
+    name = (target.name or file_name or "")[:200]
+    if name and not target.name:
+        named = {r.project for r in listing.rows if r.project}
+        if len(named) > 1:
+            # Limitation: one import fills one project; a feed covering several
+            # complexes is imported into the first one it names.
             result.warnings.append(
                 _l(
-                    "The file does not name its project; it was named %(name)s after "
-                    "the file. Give a project name to import into another.",
+                    "The file names several projects (%(names)s); all its units "
+                    "were imported into %(name)s.",
+                    names=", ".join(sorted(named)),
                     name=name,
                 )
             )
-    elif currency and currency != project.currency:
+    if not name and not target.new:
+        matched = _project_holding(developer.id, listing.rows, stem, result)
+        if matched is not None or result.errors:
+            return matched
+    project = db.session.scalar(
+        select(Project).filter_by(developer_id=developer.id, name=name or stem)
+    )
+    if project is not None and target.new:
+        result.errors.append(
+            Problem(
+                _l(
+                    "A project named %(name)s already exists. Choose it to import "
+                    "into it, or give the new project another name.",
+                    name=project.name,
+                )
+            )
+        )
+        return None
+    if project is not None:
+        return project
+    project = _new_project(developer, name or stem, listing, currency)
+    if not name:
+        result.warnings.append(
+            _l(
+                "The file does not name its project; it was named %(name)s after "
+                "the file. Give a project name to import into another.",
+                name=project.name,
+            )
+        )
+    return project
+
+
+def _new_project(developer, name, listing, currency):
+    # Listing files state no time zone; the currency tells the country.
+    # Limitation: a country with several zones gets its capital's; a
+    # project in Yekaterinburg or Novosibirsk must be corrected by hand.
+    currency = currency or DEFAULT_CURRENCY
+    project = Project(
+        developer_id=developer.id,
+        name=name,
+        currency=currency,
+        timezone=ZONE_BY_CURRENCY.get(currency, DEFAULT_TIMEZONE),
+        city=listing.first("city"),
+        address=listing.first("address"),
+    )
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+# Areas re-measured after completion move by a few per cent; two different
+# layouts that share a number differ by more.
+AREA_TOLERANCE = Decimal("0.03")
+
+
+def _same_unit(row, floor, area, rooms):
+    """Whether a unit found by a row's key is the unit the row describes.
+
+    Keys alone are not enough: simple price lists number every complex the
+    same way (building 1, section 1, flats 1 to 300). What never changes
+    between two exports of one project is where a unit stands and its size.
+    """
+    if row.floor != floor:
+        return False
+    if row.rooms is not None and rooms is not None and row.rooms != rooms:
+        return False
+    if row.area and area:
+        return abs(row.area - area) <= AREA_TOLERANCE * max(row.area, area)
+    return True
+
+
+def _project_holding(developer_id, rows, stem, result):
+    """The developer's project that holds most of the rows' units, when it is
+    more than half of them; None when none does, or when several do (then
+    with an error asking which).
+
+    A row is held by a unit of the same external id, or of the same building,
+    section and number, that _same_unit() takes for the same. One query reads
+    the keys of all the developer's units.
+    """
+    by_id = {row.external_id: i for i, row in enumerate(rows) if row.external_id}
+    by_place = {
+        (row.building_name, row.section_name, row.number): i
+        for i, row in enumerate(rows)
+    }
+    held = {}
+    units = db.session.execute(
+        select(
+            Unit.project_id,
+            Unit.external_id,
+            Building.name,
+            Section.name,
+            Unit.number,
+            Floor.number,
+            Unit.area,
+            Unit.rooms,
+        )
+        .join(Project, Project.id == Unit.project_id)
+        .join(Building, Building.id == Unit.building_id)
+        .join(Section, Section.id == Unit.section_id)
+        .join(Floor, Floor.id == Unit.floor_id)
+        .where(Project.developer_id == developer_id)
+    )
+    for project_id, external_id, building, section, number, *size in units:
+        keys = (by_id.get(external_id), by_place.get((building, section, number)))
+        for index in keys:
+            if index is not None and _same_unit(rows[index], *size):
+                held.setdefault(project_id, set()).add(index)
+    candidates = [p for p, indexes in held.items() if len(indexes) * 2 > len(rows)]
+    if not candidates:
+        return None
+    projects = db.session.scalars(
+        select(Project).where(Project.id.in_(candidates)).order_by(Project.name)
+    ).all()
+    if len(projects) > 1:
+        # The same units in two projects: an earlier import under another
+        # file name made a copy. The copy named after this file is the one
+        # its earlier imports updated.
+        projects = [p for p in projects if p.name == stem] or projects
+    if len(projects) > 1:
+        result.errors.append(
+            Problem(
+                _l(
+                    "The file does not name its project, and its units are in "
+                    "several projects: %(names)s. Choose the one to import into.",
+                    names=", ".join(p.name for p in projects),
+                )
+            )
+        )
+        return None
+    project = projects[0]
+    if project.name != stem:
+        result.warnings.append(
+            _l(
+                "The file does not name its project; it was matched to the existing "
+                "project %(name)s, which holds %(held)s of its %(total)s units.",
+                name=project.name,
+                held=len(held[project.id]),
+                total=len(rows),
+            )
+        )
+    log.info(
+        "listing for developer %s matched to project %s by %s of its %s units",
+        developer_id,
+        project.id,
+        len(held[project.id]),
+        len(rows),
+    )
+    return project
+
+
+@dataclass(frozen=True)
+class _Target:
+    """The project the caller asked for: an id, a name, or a new one."""
+
+    project_id: int | None = None
+    name: str = ""
+    new: bool = False
+
+
+def _apply(developer, listing, result, target, actor, currency):
+    project = _target_project(developer, listing, result, target, currency)
+    if project is None:
+        return
+    if currency and currency != project.currency:
         has_units = db.session.scalar(
             select(func.count()).select_from(Unit).where(Unit.project_id == project.id)
         )

@@ -5,10 +5,15 @@ table needs is the unit number and the floor; a table of houses (its number
 or id column is headed "house number", "номер дома", "numer domu"...) needs
 only the number, and its houses stand on floor 1. A floor column headed in
 Polish ("Piętro", "Kondygnacja", "Poziom") counts floors the Polish way.
+A price (or a price per m²) is needed too when some column was not
+recognised, since that column may well be the price; a table without any
+price column and without unknown columns imports without prices.
 
 When the minimum is not recognised, the importer asks for a mapping (the web
 page shows one; the command line takes --map), and a mapping once chosen is
-found again by the header's signature.
+found again by the header's signature. Columns left out of an import without
+being chosen so (not recognised, or a second column of one field) are named
+in its warnings; counters like "Lp" or "№ п/п" are left out without a word.
 """
 
 import hashlib
@@ -170,7 +175,10 @@ _SYNONYMS = {
         "metraz",
         "powierzchnia",
         "powierzchnia uzytkowa",
+        "powierzchnia lokalu",
         "pow",
+        "pow uzytkowa",
+        "pow uzytk",
     ),
     "price": (
         "цена",
@@ -188,6 +196,9 @@ _SYNONYMS = {
         "cena laczna",
         "cena lokalu",
         "wartosc",
+        "kwota",
+        "kwota brutto",
+        "kwota calkowita",
     ),
     "price_m2": (
         "цена за м2",
@@ -206,6 +217,15 @@ _SYNONYMS = {
         "cena m2",
         "cena za metr",
         "cena metra",
+    ),
+    IGNORE: (
+        "lp",
+        "l p",
+        "nr porzadkowy",
+        "№ п/п",
+        "п п",
+        "n п п",
+        "порядковый номер",
     ),
     "status": (
         "статус",
@@ -343,25 +363,63 @@ def resolve_columns(headers, mapping):
     taken = set(columns.values()) | ignored
     for index, header in enumerate(headers):
         field = recognise(header)
-        if index not in taken and field and field not in columns:
+        if index not in taken and field not in (None, IGNORE) and field not in columns:
             columns[field] = index
-    return columns, problems
+    return columns, problems, ignored
 
 
 def auto_columns(headers):
     columns = {}
     for index, header in enumerate(headers):
         field = recognise(header)
-        if field and field not in columns:
+        if field not in (None, IGNORE) and field not in columns:
             columns[field] = index
     return columns
 
 
+def unrecognised(headers):
+    """The indexes of the named columns whose header names no field."""
+    return [i for i, h in enumerate(headers) if h and recognise(h) is None]
+
+
 def missing_fields(headers, columns):
+    """The fields a mapping must find before the table can be read."""
     missing = [] if "number" in columns else ["number"]
     if "floor" not in columns and not _houses(headers, columns):
         missing.append("floor")
+    has_price = "price" in columns or "price_m2" in columns
+    if not has_price and unrecognised(headers):
+        missing.append("price")
     return missing
+
+
+def _left_out(listing, headers, columns, chosen_ignored=()):
+    """Warn about the columns an import reads nothing from, unless so chosen."""
+    used = set(columns.values()) | set(chosen_ignored)
+    unknown, repeated = [], []
+    for index, header in enumerate(headers):
+        if index in used or not header:
+            continue
+        field = recognise(header)
+        if field is None:
+            unknown.append(header)
+        elif field != IGNORE:
+            repeated.append(header)
+    if unknown:
+        listing.warnings.append(
+            _l(
+                "These columns were not recognised and were left out: %(columns)s.",
+                columns=", ".join(unknown),
+            )
+        )
+    if repeated:
+        listing.warnings.append(
+            _l(
+                "These columns repeat a field an earlier column holds and were left "
+                "out: %(columns)s.",
+                columns=", ".join(repeated),
+            )
+        )
 
 
 def _houses(headers, columns):
@@ -401,6 +459,7 @@ def _mapping_request(head, header_index):
     data = [cells for _line, cells in head[header_index + 1 :]][:PREVIEW_ROWS]
     return MappingRequest(
         headers=headers,
+        unrecognised=[headers[i] for i in unrecognised(headers)],
         preview=[
             [
                 clean(cells[i]) or "" if i < len(cells) else ""
@@ -449,8 +508,9 @@ def parse_table(fmt, rows, mapping=None, saved_mapping=None):
     elif mapping is not None:
         source = "explicit"
 
+    chosen_ignored = set()
     if mapping is not None:
-        columns, problems = resolve_columns(headers, mapping)
+        columns, problems, chosen_ignored = resolve_columns(headers, mapping)
         if problems:
             listing.errors.extend(problems)
             return listing
@@ -466,6 +526,7 @@ def parse_table(fmt, rows, mapping=None, saved_mapping=None):
             return listing
     listing.columns = columns
     listing.mapping_source = source
+    _left_out(listing, headers, columns, chosen_ignored)
 
     context = _context(headers, columns, explicit=mapping is not None)
     header_keys = [header_key(h) for h in headers]

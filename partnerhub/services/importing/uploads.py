@@ -17,10 +17,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from partnerhub.services.errors import InvalidFile
-from partnerhub.services.importing.core import Problem
 from partnerhub.services.importing.reader import CHUNK, preview_table, too_large
-from partnerhub.services.importing.store import ImportResult, import_listing
+from partnerhub.services.importing.store import import_listing
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +34,16 @@ class StoredUpload:
     developer_id: int
     filename: str
     project_name: str | None
+    project_id: int | None = None
+    new_project: bool = False
+
+    def target(self):
+        """The project arguments of import_listing() chosen with the upload."""
+        return {
+            "project_name": self.project_name,
+            "project_id": self.project_id,
+            "new_project": self.new_project,
+        }
 
 
 def _directory():
@@ -54,8 +62,15 @@ def _purge_old(directory):
             pass
 
 
-def store_upload(developer_id, stream, filename, project_name=None):
-    """Copy an uploaded stream to a generated name; refused past the size limit."""
+def store_upload(
+    developer_id,
+    stream,
+    filename,
+    project_name=None,
+    project_id=None,
+    new_project=False,
+):
+    """Copy an uploaded stream to a generated name; FileTooLarge past the limit."""
     directory = _directory()
     _purge_old(directory)
     max_bytes = current_app.config["LISTING_MAX_BYTES"]
@@ -74,6 +89,8 @@ def store_upload(developer_id, stream, filename, project_name=None):
         "developer_id": developer_id,
         "filename": (filename or "listing")[:255],
         "project_name": project_name or None,
+        "project_id": project_id,
+        "new_project": bool(new_project),
     }
     (directory / f"{token}.json").write_text(json.dumps(note), encoding="utf-8")
     log.info(
@@ -82,7 +99,15 @@ def store_upload(developer_id, stream, filename, project_name=None):
         developer_id,
         total,
     )
-    return StoredUpload(token, path, developer_id, note["filename"], project_name)
+    return StoredUpload(
+        token,
+        path,
+        developer_id,
+        note["filename"],
+        note["project_name"],
+        project_id,
+        note["new_project"],
+    )
 
 
 def load_upload(developer_id, token):
@@ -97,8 +122,15 @@ def load_upload(developer_id, token):
         return None
     if note.get("developer_id") != developer_id or not path.is_file():
         return None
+    project_id = note.get("project_id")
     return StoredUpload(
-        token, path, developer_id, note["filename"], note.get("project_name")
+        token,
+        path,
+        developer_id,
+        note["filename"],
+        note.get("project_name"),
+        project_id if isinstance(project_id, int) else None,
+        bool(note.get("new_project")),
     )
 
 
@@ -108,18 +140,26 @@ def discard_upload(upload):
         path.unlink(missing_ok=True)
 
 
-def import_upload(developer, stream, filename, project_name=None, actor=None):
+def import_upload(
+    developer,
+    stream,
+    filename,
+    project_name=None,
+    actor=None,
+    project_id=None,
+    new_project=False,
+):
     """Import an uploaded file; keep it only when its columns need a mapping.
 
-    Returns (result, stored upload or None).
+    Returns (result, stored upload or None); raises FileTooLarge for a file
+    over the limit, so that the page can say so beside the file field.
     """
-    try:
-        upload = store_upload(developer.id, stream, filename, project_name)
-    except InvalidFile as error:
-        return ImportResult(filename=filename, errors=[Problem(error.message)]), None
+    upload = store_upload(
+        developer.id, stream, filename, project_name, project_id, new_project
+    )
     with upload.path.open("rb") as file:
         result = import_listing(
-            developer, file, upload.filename, project_name, actor=actor
+            developer, file, upload.filename, actor=actor, **upload.target()
         )
     if result.mapping_request is not None:
         return result, upload
@@ -143,10 +183,10 @@ def import_with_mapping(developer, upload, mapping, actor=None):
             developer,
             file,
             upload.filename,
-            upload.project_name,
             actor=actor,
             mapping=mapping,
             remember_mapping=True,
+            **upload.target(),
         )
     if result.ok:
         discard_upload(upload)

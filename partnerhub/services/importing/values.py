@@ -148,6 +148,7 @@ def parse_price(value, per_m2=False):
     text = clean(value)
     if text is None:
         return None, None
+    shown = text
     currency = currency_code(text)
     lowered = text.lower()
     if per_m2:
@@ -165,9 +166,17 @@ def parse_price(value, per_m2=False):
     try:
         amount = _to_decimal(number, grouping_wins=multiplier == 1) * multiplier
     except (ValueError, InvalidOperation):
-        raise BadValue(_l("price %(value)s is not a number", value=text)) from None
+        if per_m2:
+            message = _l("price per m² %(value)s is not a number", value=shown)
+        else:
+            message = _l("price %(value)s is not a number", value=shown)
+        raise BadValue(message) from None
     if amount < 0 or amount > MAX_PRICE:
-        raise BadValue(_l("price %(value)s is out of range", value=text))
+        if per_m2:
+            message = _l("price per m² %(value)s is out of range", value=shown)
+        else:
+            message = _l("price %(value)s is out of range", value=shown)
+        raise BadValue(message)
     return amount.quantize(CENT, ROUND_HALF_UP), currency
 
 
