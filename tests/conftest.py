@@ -158,9 +158,7 @@ class WebClient:
         return self._token
 
     def login(self, user, password="demo12345"):
-        response = self.post(
-            "/login", data={"email": user.email, "password": password}
-        )
+        response = self.post("/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         self._token = None
         return response

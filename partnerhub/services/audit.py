@@ -10,8 +10,17 @@ from partnerhub.models import AuditEvent, Building
 log = logging.getLogger(__name__)
 
 
-def record(action, actor=None, *, organization_id=None, unit=None, reservation=None,
-           from_value=None, to_value=None, **detail):
+def record(
+    action,
+    actor=None,
+    *,
+    organization_id=None,
+    unit=None,
+    reservation=None,
+    from_value=None,
+    to_value=None,
+    **detail,
+):
     """Add an audit event to the current transaction."""
     event = AuditEvent(
         action=action,

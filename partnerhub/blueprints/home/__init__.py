@@ -32,5 +32,6 @@ def index():
         ).all()
     )
 
-    return render_template("home/index.html", buildings=buildings,
-                           free_counts=free_counts)
+    return render_template(
+        "home/index.html", buildings=buildings, free_counts=free_counts
+    )
