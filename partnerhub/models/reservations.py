@@ -82,10 +82,6 @@ class Reservation(db.Model):
         back_populates="reservation", order_by="Message.id"
     )
 
-    @property
-    def is_open(self):
-        return self.status in ReservationStatus.OPEN
-
 
 class MessageKind:
     MESSAGE = "message"

@@ -21,6 +21,9 @@ from partnerhub.models.types import utcnow
 log = logging.getLogger(__name__)
 
 _SESSION_KEY = "outbox_new_ids"
+# Limitation: a message that has failed this many times stays failed, and
+# nothing puts it back in line yet; PartnerHub's own CRM, the only one so far,
+# never refuses a message.
 MAX_ATTEMPTS = 12
 
 
@@ -125,17 +128,6 @@ def due_ids(now=None, limit=500):
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
-
-
-def retry_failed(outbox_id):
-    """Put a failed message back in line (the admin's retry button)."""
-    row = db.session.get(OutboxMessage, outbox_id)
-    if row is not None and row.status == OutboxStatus.FAILED:
-        row.status = OutboxStatus.PENDING
-        row.next_attempt_at = utcnow()
-        db.session.info.setdefault(_SESSION_KEY, []).append(row.id)
-        db.session.commit()
-    return row
 
 
 # Hand new rows to the app's dispatcher once their transaction has committed.

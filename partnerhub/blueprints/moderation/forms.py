@@ -1,5 +1,3 @@
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
@@ -7,8 +5,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from partnerhub.blueprints.fields import MoneyField, price_range
 from partnerhub.services.reservations import MAX_APPROVED_DAYS
-
-_NOT_IN_AMOUNTS = re.compile(r"[\s\u00a0\u202f₽$€£₸zł]|руб\.?|PLN|RUB", re.IGNORECASE)
 
 
 class ApproveForm(FlaskForm):

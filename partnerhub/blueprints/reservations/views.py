@@ -115,7 +115,7 @@ def thread_news(reservation_id):
     shown_status = request.args.get("status")
     reservation = access.reservation_or_404(current_user, reservation_id)
 
-    if after is None or after < 0:
+    if after is None:
         abort(400)
 
     messages = threads.messages_of(reservation, after=after)

@@ -44,7 +44,6 @@ from partnerhub.services.importing.values import (
     parse_url,
 )
 
-NAMESPACE = "http://webmaster.yandex.ru/schemas/feed/realty/2010-06"
 ROOT = "realty-feed"
 
 PACKED_ID = re.compile(
