@@ -4,14 +4,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.htmx) return;
-    // Forms with errors (422), conflicts (409), oversize uploads (413) and
-    // rate limits (429) carry HTML meant for the user: swap them in.
+    // Forms with errors (422) and conflicts (409) carry HTML meant for the
+    // user: swap them in. Any other error (an oversize upload, too many
+    // sign-ins...) becomes a toast with the message the server sent.
     htmx.config.responseHandling = [
       { code: "204", swap: false },
       { code: "[23]..", swap: true },
       { code: "409", swap: true, error: false },
       { code: "422", swap: true, error: false },
-      { code: "(400|403|404|413|429)", swap: false, error: true },
       { code: "[45]..", swap: false, error: true },
     ];
   });
@@ -43,5 +43,4 @@
   document.addEventListener("htmx:sendError", function () {
     toast(document.body.dataset.offlineMessage || "Network error");
   });
-  window.partnerhubToast = toast;
 })();
