@@ -337,7 +337,8 @@ def find_header(rows):
 def resolve_columns(headers, mapping):
     """Columns by field from an explicit mapping: {field: header or index}.
 
-    The key "ignore" lists columns to leave out. Returns (columns, problems).
+    The key "ignore" lists columns to leave out. Returns (columns, problems,
+    the indexes chosen to be ignored).
     """
     columns, problems, ignored = {}, [], set()
     keys = [header_key(h) for h in headers]
