@@ -1,4 +1,4 @@
-"""Form fields shared by several areas."""
+"""Form fields shared by several areas, and how a service's refusal reaches a form."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -59,3 +59,20 @@ def price_range():
             max=f"{MAX_PRICE:,.0f}".replace(",", " "),
         ),
     )
+
+
+def show_service_error(form, error, *, fields=None, fallback=None):
+    """Put a service's DomainError beside its field of the form, or above it.
+
+    `fields` renames the service's field names to the form's; an error for a
+    field the form does not have goes to the `fallback` field, else above the
+    form.
+    """
+    name = (fields or {}).get(error.field, error.field)
+    field = form._fields.get(name) if name else None
+    if field is None and fallback is not None:
+        field = form[fallback]
+    if field is None:
+        form.form_errors.append(error.message)
+    else:
+        field.errors = [*field.errors, error.message]

@@ -107,12 +107,3 @@ class MemberForm(FlaskForm):
     def validate_email(self, field):
         if accounts.email_taken(field.data):
             raise ValidationError(_l("This e-mail is already in use."))
-
-
-def show_service_error(form, error):
-    """Put a service's DomainError beside its field, or above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)

@@ -10,11 +10,8 @@ from flask_login import current_user
 
 from partnerhub import access
 from partnerhub.access import roles_required
-from partnerhub.blueprints.grants.forms import (
-    ROLE_LABELS,
-    MemberForm,
-    show_service_error,
-)
+from partnerhub.blueprints.fields import show_service_error
+from partnerhub.blueprints.grants.forms import ROLE_LABELS, MemberForm
 from partnerhub.blueprints.grants.views import bp
 from partnerhub.models import Role
 from partnerhub.services import accounts

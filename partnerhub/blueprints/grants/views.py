@@ -7,12 +7,8 @@ from flask_login import current_user
 
 from partnerhub import access
 from partnerhub.access import roles_required
-from partnerhub.blueprints.grants.forms import (
-    CHOSEN,
-    WHOLE,
-    GrantForm,
-    show_service_error,
-)
+from partnerhub.blueprints.fields import show_service_error
+from partnerhub.blueprints.grants.forms import CHOSEN, WHOLE, GrantForm
 from partnerhub.models import Role
 from partnerhub.services import accounts, grants
 from partnerhub.services.errors import DomainError

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnerhub import access
+from partnerhub.blueprints.fields import show_service_error
 from partnerhub.blueprints.grid.forms import FilterForm, RequestForm, UnitEditForm
 from partnerhub.blueprints.grid.panel import (
     cell_context,
@@ -122,7 +123,7 @@ def update_unit(unit_id):
         return panel_response(current_user, unit, status=409, message=error.message)
     except DomainError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_service_error(form, error)
         return render_panel(current_user, unit, status=422, edit_form=form)
 
     return _done(unit, _("Saved."))
@@ -160,7 +161,7 @@ def request_reservation(unit_id):
         abort(403)
     except DomainError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_service_error(form, error)
         return render_panel(current_user, unit, status=422, request_form=form)
 
     return _done(unit, _("Request sent. The developer's answer will show here."))
@@ -180,14 +181,6 @@ def _no_content():
     response = Response(status=204)
     response.headers["Vary"] = "HX-Request"
     return response
-
-
-def _show_error(form, error):
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _done(unit, message):

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from partnerhub import access
+from partnerhub.blueprints.fields import show_service_error
 from partnerhub.blueprints.moderation.forms import (
     ApproveForm,
     AskForm,
@@ -245,11 +246,7 @@ def _refused(reservation, error, **bound):
         )
         return _row(reservation, 409, message=message)
     (form,) = bound.values()
-    field = getattr(form, error.field or "", None)
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = [*field.errors, error.message]
+    show_service_error(form, error)
     return _row(reservation, 422, **bound)
 
 

@@ -47,13 +47,3 @@ class OrganizationForm(FlaskForm):
     def validate_admin_email(self, field):
         if accounts.email_taken(field.data):
             raise ValidationError(_l("This e-mail is already in use."))
-
-
-def show_service_error(form, error, fields):
-    """Put a service's DomainError beside its field, or above the form."""
-    name = fields.get(error.field)
-    field = getattr(form, name, None) if name else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)

@@ -6,11 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from partnerhub.access import roles_required
-from partnerhub.blueprints.operator.forms import (
-    SERVICE_FIELDS,
-    OrganizationForm,
-    show_service_error,
-)
+from partnerhub.blueprints.fields import show_service_error
+from partnerhub.blueprints.operator.forms import SERVICE_FIELDS, OrganizationForm
 from partnerhub.models import OrgKind, Role
 from partnerhub.services import accounts
 from partnerhub.services.errors import DomainError
@@ -82,7 +79,7 @@ def _create(kind):
             actor=current_user,
         )
     except DomainError as error:
-        show_service_error(form, error, SERVICE_FIELDS)
+        show_service_error(form, error, fields=SERVICE_FIELDS)
         return _show(kind, form, status=422)
 
     flash(_("%(name)s is created; its admin can sign in now.", name=org.name))

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from partnerhub import access
+from partnerhub.blueprints.fields import show_service_error
 from partnerhub.blueprints.projects.forms import ProjectForm
 from partnerhub.extensions import db
 from partnerhub.models import Role
@@ -47,7 +48,7 @@ def edit(project_id):
             )
         except DomainError as error:
             db.session.rollback()
-            getattr(form, error.field or "name").errors.append(error.message)
+            show_service_error(form, error, fallback="name")
         else:
             flash(_("Project saved."), "success")
             return redirect(url_for(".index"))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnerhub import access
+from partnerhub.blueprints.fields import show_service_error
 from partnerhub.blueprints.reservations import labels
 from partnerhub.blueprints.reservations.forms import message_form
 from partnerhub.extensions import db
@@ -151,7 +152,7 @@ def post_message(reservation_id):
         abort(403)
     except DomainError as error:
         db.session.rollback()
-        _field_error(form, error, default="body")
+        show_service_error(form, error, fallback="body")
         return _refused_post(reservation, form)
 
     if not is_htmx():
@@ -175,11 +176,6 @@ def _refused_post(reservation, form):
             **_thread_context(reservation, form=form),
         )
     return _thread_page(reservation, threads.messages_of(reservation), form, 422)
-
-
-def _field_error(form, error, default):
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, str(error.message)]
 
 
 # Files
