@@ -17,19 +17,15 @@ from partnerhub.services import grid as grid_service
 from partnerhub.web import is_htmx
 
 
-def panel_response(user, unit, *, status=200, message=None):
+def panel_response(
+    user, unit, *, status=200, message=None, request_form=None, edit_form=None
+):
     """The unit's panel with its refreshed cell (out of band), for this viewer.
 
     An htmx request gets the panel fragment; any other gets the building's page
-    with the panel open. Either carries Vary: HX-Request.
+    with the panel open. Either carries Vary: HX-Request. A form that came back
+    with errors is shown instead of a fresh one.
     """
-    return render_panel(user, unit, status=status, message=message)
-
-
-def render_panel(
-    user, unit, *, status=200, message=None, request_form=None, edit_form=None
-):
-    """panel_response(), with a form that came back with errors."""
     htmx = is_htmx()
     filter_form = FilterForm(_filter_args(htmx))
     panel = grid_service.load_panel(user, unit, filter_form.filters())

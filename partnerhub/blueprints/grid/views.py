@@ -22,7 +22,6 @@ from partnerhub.blueprints.grid.panel import (
     panel_context,
     panel_response,
     poll_url,
-    render_panel,
 )
 from partnerhub.extensions import db
 from partnerhub.models import Role
@@ -108,7 +107,7 @@ def update_unit(unit_id):
 
     if not form.validate():
         db.session.rollback()
-        return render_panel(current_user, unit, status=422, edit_form=form)
+        return panel_response(current_user, unit, status=422, edit_form=form)
 
     try:
         units.update_unit(
@@ -124,7 +123,7 @@ def update_unit(unit_id):
     except DomainError as error:
         db.session.rollback()
         show_service_error(form, error)
-        return render_panel(current_user, unit, status=422, edit_form=form)
+        return panel_response(current_user, unit, status=422, edit_form=form)
 
     return _done(unit, _("Saved."))
 
@@ -141,7 +140,7 @@ def request_reservation(unit_id):
 
     if not form.validate():
         db.session.rollback()
-        return render_panel(current_user, unit, status=422, request_form=form)
+        return panel_response(current_user, unit, status=422, request_form=form)
 
     try:
         reservations.request_reservation(
@@ -162,7 +161,7 @@ def request_reservation(unit_id):
     except DomainError as error:
         db.session.rollback()
         show_service_error(form, error)
-        return render_panel(current_user, unit, status=422, request_form=form)
+        return panel_response(current_user, unit, status=422, request_form=form)
 
     return _done(unit, _("Request sent. The developer's answer will show here."))
 

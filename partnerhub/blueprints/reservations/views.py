@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from partnerhub import access
 from partnerhub.blueprints.fields import show_service_error
+from partnerhub.blueprints.grid.panel import panel_response
 from partnerhub.blueprints.reservations import labels
 from partnerhub.blueprints.reservations.forms import message_form
 from partnerhub.extensions import db
@@ -239,9 +240,6 @@ def _cancel_refused(reservation, from_panel):
 
 
 def _panel(reservation, status=200, message=None):
-    # Imported here: the grid's panel lives in another area and loads on use.
-    from partnerhub.blueprints.grid.panel import panel_response
-
     return panel_response(
         current_user, reservation.unit, status=status, message=message
     )
