@@ -110,25 +110,24 @@ def _load_user(session_token):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
-    if request.headers.get("HX-Request") == "true":
-        return htmx_redirect(_login_url_coming_back())
-    return redirect(_login_url_coming_back())
+    return htmx_redirect(_login_url_coming_back())
+
+
+def error_response(status, message):
+    """An error as a toast for htmx, or as a page of its own."""
+    if is_htmx():
+        html = render_template("_error_toast.html", message=message)
+    else:
+        html = render_template("error.html", status=status, message=message)
+    response = Response(html, status=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 def _error_page(status, message):
     if request.accept_mimetypes.best == "application/json":
         return jsonify(error=message), status
-    if is_htmx():
-        response = Response(
-            render_template("_error_toast.html", message=message), status=status
-        )
-    else:
-        response = Response(
-            render_template("error.html", status=status, message=message),
-            status=status,
-        )
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return error_response(status, message)
 
 
 def _version_static_urls(app):

@@ -7,7 +7,6 @@ from flask import (
     current_app,
     make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -19,7 +18,7 @@ from partnerhub.extensions import db, limiter
 from partnerhub.i18n import LANG_COOKIE
 from partnerhub.services import accounts
 from partnerhub.services.errors import DomainError
-from partnerhub.web import is_htmx, render, safe_next
+from partnerhub.web import error_response, is_htmx, render, safe_next
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -69,11 +68,7 @@ def too_many_attempts(_error):
     """
     message = _("Too many sign-in attempts. Wait a minute and try again.")
     if is_htmx():
-        response = make_response(
-            render_template("_error_toast.html", message=message), 429
-        )
-        response.headers["Vary"] = "HX-Request"
-        return response
+        return error_response(429, message)
 
     form = LoginForm()
     form.next.data = safe_next(request.form.get("next")) or ""

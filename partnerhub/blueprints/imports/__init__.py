@@ -4,9 +4,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    make_response,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -16,7 +14,7 @@ from partnerhub import access
 from partnerhub.blueprints.imports.forms import UploadForm, mapping_form
 from partnerhub.models import Role
 from partnerhub.services import importing
-from partnerhub.web import is_htmx, render
+from partnerhub.web import error_response, is_htmx, render
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -97,12 +95,7 @@ def body_too_large(_error):
         current_user.is_authenticated and current_user.role == Role.DEVELOPER_ADMIN
     )
     if is_htmx() or not may_upload or request.endpoint != "imports.upload":
-        template = "_error_toast.html" if is_htmx() else "error.html"
-        response = make_response(
-            render_template(template, status=413, message=message), 413
-        )
-        response.headers["Vary"] = "HX-Request"
-        return response
+        return error_response(413, message)
 
     form = _upload_form(formdata=None)
     form.file.errors = [message]
