@@ -45,6 +45,11 @@ def is_developer_staff_of(user, developer_id):
     return user.is_developer_staff and user.organization_id == developer_id
 
 
+def is_developer_admin_of(user, developer_id):
+    """The developer's admin: its partners, projects and imports are theirs."""
+    return user.role == Role.DEVELOPER_ADMIN and user.organization_id == developer_id
+
+
 # People of one's own organization
 
 
@@ -119,10 +124,6 @@ def granted_unit_ids(grant):
 
 
 # Grants
-
-
-def can_manage_grants(user, developer_id):
-    return user.role == Role.DEVELOPER_ADMIN and user.organization_id == developer_id
 
 
 def visible_grants(user):
@@ -220,11 +221,23 @@ def attachment_or_404(user, attachment_id):
     return attachment
 
 
-def can_see_client_phone(user, reservation):
-    """Only the agent's agency and the developer's staff see the phone."""
+def takes_part_in(user, reservation):
+    """The two sides of a reservation: the developer's staff and the agency's."""
     if user.is_developer_staff:
         return user.organization_id == reservation.developer_id
     return user.is_agency_staff and user.organization_id == reservation.agency_id
+
+
+def can_see_client_phone(user, reservation):
+    """Only the agent's agency and the developer's staff see the phone."""
+    return takes_part_in(user, reservation)
+
+
+def can_cancel(user, reservation):
+    """The agent who asked for the reservation, or its agency's admin."""
+    return reservation.agent_id == user.id or (
+        user.role == Role.AGENCY_ADMIN and user.organization_id == reservation.agency_id
+    )
 
 
 # Listing files waiting at the import's mapping step

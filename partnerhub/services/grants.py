@@ -318,7 +318,7 @@ def _number_key(unit):
 
 
 def _check_actor(actor, developer_id):
-    if not access.can_manage_grants(actor, developer_id):
+    if not access.is_developer_admin_of(actor, developer_id):
         raise NotAllowed(_l("Only the developer's admin can change its partners."))
 
 

@@ -6,8 +6,9 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from partnerhub import access
 from partnerhub.extensions import db
-from partnerhub.models import Building, Project, Role, Unit
+from partnerhub.models import Building, Project, Unit
 from partnerhub.services import audit
 from partnerhub.services.errors import DomainError, NotAllowed
 
@@ -53,10 +54,7 @@ def projects_of(developer_id):
 
 
 def update_project(actor, project, *, name, city, address, timezone):
-    if not (
-        actor.role == Role.DEVELOPER_ADMIN
-        and actor.organization_id == project.developer_id
-    ):
+    if not access.is_developer_admin_of(actor, project.developer_id):
         raise NotAllowed(_l("Only the developer's admin can change its projects."))
     name = (name or "").strip()
     if not name:

@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from partnerhub import access
 from partnerhub.extensions import db
 from partnerhub.models import (
     MAX_PRICE,
@@ -22,7 +23,6 @@ from partnerhub.models import (
     MessageKind,
     Reservation,
     ReservationStatus,
-    Role,
     Unit,
     UnitStatus,
 )
@@ -119,7 +119,7 @@ def request_reservation(
     The caller loaded the unit through access.unit_or_404(for_update=True), so
     the row is locked until commit.
     """
-    if agent.role not in (Role.AGENT, Role.AGENCY_ADMIN) or grant is None:
+    if not agent.is_agency_staff or grant is None:
         raise NotAllowed(_l("Only a partner agency's staff may request a reservation."))
     if not 1 <= days <= grant.max_days:
         raise LimitReached(
@@ -294,10 +294,7 @@ def _advance(manager, reservation, status):
 
 def cancel(user, reservation):
     """The agent (or its agency admin) withdraws a request or a reservation."""
-    own = reservation.agent_id == user.id or (
-        user.role == Role.AGENCY_ADMIN and user.organization_id == reservation.agency_id
-    )
-    if not own:
+    if not access.can_cancel(user, reservation):
         raise NotAllowed(_l("Only the agent who made the request can cancel it."))
     unit = lock_for_change(reservation)
     _move(reservation, S.CANCELLED, user, unit)
@@ -354,7 +351,7 @@ def _expire_if_lapsed(reservation, now=None):
 
 
 def _require_staff(user, reservation):
-    if not user.is_developer_staff or user.organization_id != reservation.developer_id:
+    if not access.is_developer_staff_of(user, reservation.developer_id):
         raise NotAllowed(_l("Only the developer's sales team can do this."))
 
 

@@ -48,13 +48,9 @@ INBOX_LIMIT = 200
 
 
 def can_post(user, reservation):
-    return reservation.status not in READ_ONLY and _takes_part(user, reservation)
-
-
-def _takes_part(user, reservation):
-    if user.is_developer_staff:
-        return user.organization_id == reservation.developer_id
-    return user.is_agency_staff and user.organization_id == reservation.agency_id
+    if reservation.status in READ_ONLY:
+        return False
+    return access.takes_part_in(user, reservation)
 
 
 # Posting
@@ -62,7 +58,7 @@ def _takes_part(user, reservation):
 
 def post_message(user, reservation, *, body, uploads=()):
     """Add a message with its files; an agency answer goes back to the manager."""
-    if not _takes_part(user, reservation):
+    if not access.takes_part_in(user, reservation):
         raise NotAllowed(_l("You cannot write in this thread."))
     # Read the status as it stands now, and hold it until commit.
     reservations.lock_for_change(reservation)
