@@ -9,6 +9,7 @@ import csv
 import gzip
 import html
 import io
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -36,13 +37,13 @@ from partnerhub.models import (
 )
 from partnerhub.models.types import utcnow
 
-RONSON_FEED = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / "feeds"
-    / "csv-ronson-grunwald-pricelist.csv"
+# The real listing files lie beside the project, unless PARTNERHUB_FEEDS_DIR
+# says where.
+FEEDS_DIR = Path(
+    os.environ.get("PARTNERHUB_FEEDS_DIR")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds"
 )
+RONSON_FEED = FEEDS_DIR / "csv-ronson-grunwald-pricelist.csv"
 FLOORS, SECTIONS, PER_FLOOR = 30, 6, 8
 GZIP_LEVEL = 6
 GRID_BUDGET_GZIP_KB = 60

@@ -7,6 +7,7 @@ against a plain reading of its own content, row by row, and against samples.
 
 import csv
 import io
+import os
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -21,7 +22,12 @@ from partnerhub.models import Building, Project, ReservationStatus, Role, Unit
 from partnerhub.services.importing import import_listing
 from tests.factories import make_agency, make_developer, make_reservation, make_user
 
-FEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds"
+# The real listing files lie beside the project, unless PARTNERHUB_FEEDS_DIR
+# says where.
+FEEDS = Path(
+    os.environ.get("PARTNERHUB_FEEDS_DIR")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "feeds"
+)
 DERBENT = FEEDS / "yrl-gajibaev-domclick-avain.xml"
 RONSON = FEEDS / "csv-ronson-grunwald-pricelist.csv"
 ZACISZE = FEEDS / "csv-gmdeweloper-zacisze-rekowo.csv"
