@@ -1,4 +1,4 @@
-"""What the grid and the unit panel show, loaded in a few queries.
+"""What the list of buildings, the grid and the unit panel show, in a few queries.
 
 The grid of a building is drawn from one query over its units with their open
 reservation (an outer join), plus the sections, the floors and the viewer's
@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from partnerhub import access
 from partnerhub.extensions import db
 from partnerhub.models import (
     AuditEvent,
+    Building,
     Floor,
     Project,
     Reservation,
@@ -122,6 +123,31 @@ def _within(value, low, high):
 
 
 NO_FILTERS = GridFilters()
+
+
+# The list of buildings
+
+
+def buildings_for(user):
+    """The buildings the user may open, and how many of their units are free to it.
+
+    Returns (buildings by project and name, {building id: free units}).
+    """
+    buildings = db.session.scalars(
+        access.visible_buildings(user).order_by(Project.name, Building.name)
+    ).all()
+    free_counts = dict(
+        db.session.execute(
+            select(Unit.building_id, func.count())
+            .where(
+                Unit.building_id.in_([b.id for b in buildings]),
+                Unit.status == UnitStatus.AVAILABLE,
+                access.unit_visibility_clause(user),
+            )
+            .group_by(Unit.building_id)
+        ).all()
+    )
+    return buildings, free_counts
 
 
 # The version token
