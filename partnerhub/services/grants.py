@@ -21,7 +21,6 @@ from partnerhub.models import (
     Floor,
     Grant,
     Organization,
-    OrgKind,
     Project,
     Reservation,
     ReservationStatus,
@@ -29,7 +28,7 @@ from partnerhub.models import (
     Unit,
     grant_unit,
 )
-from partnerhub.services import audit
+from partnerhub.services import accounts, audit
 from partnerhub.services.errors import DomainError, NotAllowed
 
 log = logging.getLogger(__name__)
@@ -228,11 +227,6 @@ def overview(user):
     for grant in grant_rows:
         by_building.setdefault(grant.building_id, []).append(grant)
         by_agency.setdefault(grant.agency_id, []).append(grant)
-    agency_rows = db.session.scalars(
-        select(Organization)
-        .where(Organization.kind == OrgKind.AGENCY)
-        .order_by(Organization.name, Organization.id)
-    ).all()
     return Overview(
         buildings=buildings,
         grants_by_building=by_building,
@@ -240,7 +234,7 @@ def overview(user):
         granted_counts=granted_unit_count(
             [grant.id for grant in grant_rows if not grant.whole_building]
         ),
-        agencies=agency_rows,
+        agencies=accounts.agencies(),
         grants_by_agency=by_agency,
     )
 
