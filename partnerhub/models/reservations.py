@@ -20,8 +20,9 @@ class ReservationStatus:
     EXPIRED = "expired"
     LOST = "lost"
 
-    OPEN = (REQUESTED, INFO_REQUESTED, APPROVED, BOOKED)
     PENDING = (REQUESTED, INFO_REQUESTED)
+    ACTIVE = (APPROVED, BOOKED)
+    OPEN = PENDING + ACTIVE
     ALL = (
         REQUESTED,
         INFO_REQUESTED,

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from partnerhub import access
 from partnerhub.extensions import db
@@ -345,6 +346,45 @@ def _expire_if_lapsed(reservation, now=None):
     _move(reservation, S.EXPIRED, None, unit)
     log.info("reservation %s expired, unit %s free again", reservation.id, unit.id)
     return True
+
+
+# The sales team's queue
+
+
+def queue(user):
+    """The pending requests, oldest first, and the active ones, ending soonest first."""
+    return (
+        _queued(user, S.PENDING, Reservation.created_at),
+        _queued(user, S.ACTIVE, Reservation.expires_at),
+    )
+
+
+def queue_version(user):
+    """A text that changes whenever a request the user sees arrives or moves."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(Reservation.updated_at)).where(
+            access.reservation_visibility_clause(user)
+        )
+    ).one()
+    return f"{count}-{last.timestamp() if last else 0}"
+
+
+def _queued(user, statuses, oldest_first_by):
+    unit = joinedload(Reservation.unit)
+    query = (
+        access.visible_reservations(user)
+        .where(Reservation.status.in_(statuses))
+        .options(
+            unit.joinedload(Unit.project),
+            unit.joinedload(Unit.building),
+            unit.joinedload(Unit.section),
+            unit.joinedload(Unit.floor),
+            joinedload(Reservation.agency),
+            joinedload(Reservation.agent),
+        )
+        .order_by(oldest_first_by, Reservation.id)
+    )
+    return db.session.scalars(query).all()
 
 
 # Shared steps

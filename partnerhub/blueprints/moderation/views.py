@@ -18,8 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from partnerhub import access
 from partnerhub.blueprints.fields import show_service_error
@@ -30,7 +28,7 @@ from partnerhub.blueprints.moderation.forms import (
 )
 from partnerhub.blueprints.reservations.labels import status_label
 from partnerhub.extensions import db
-from partnerhub.models import Reservation, ReservationStatus, Role, Unit
+from partnerhub.models import ReservationStatus, Role
 from partnerhub.models.types import utcnow
 from partnerhub.services import reservations, threads
 from partnerhub.services.errors import DomainError, InvalidTransition, NotAllowed
@@ -41,7 +39,6 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
 
 S = ReservationStatus
-ACTIVE = (S.APPROVED, S.BOOKED)
 STEPS = {
     "booked": reservations.book,
     "sold": reservations.mark_sold,
@@ -52,21 +49,19 @@ staff_only = access.roles_required(*Role.DEVELOPER_STAFF)
 
 @bp.app_context_processor
 def _queue_settings():
-    return {"pending_statuses": S.PENDING, "active_statuses": ACTIVE}
+    return {"pending_statuses": S.PENDING, "active_statuses": S.ACTIVE}
 
 
 @bp.route("/")
 @staff_only
 def queue():
-    pending = _listed(S.PENDING, Reservation.created_at)
-    active = _listed(ACTIVE, Reservation.expires_at)
-
+    pending, active = reservations.queue(current_user)
     unread = threads.unread_counts(current_user, [r.id for r in pending + active])
 
     return render(
         "moderation/queue.html",
         "moderation/_queue.html",
-        version=_queue_version(),
+        version=reservations.queue_version(current_user),
         pending=[_row_context(r, unread=unread.get(r.id, 0)) for r in pending],
         active=[_row_context(r, unread=unread.get(r.id, 0)) for r in active],
         now=utcnow(),
@@ -83,41 +78,13 @@ def changes():
     """
     since = request.args.get("since", "")
 
-    version = _queue_version()
+    version = reservations.queue_version(current_user)
 
     if version == since:
         response = Response(status=204)
         response.headers["Vary"] = "HX-Request"
         return response
     return render("moderation/_changed.html", "moderation/_changed.html")
-
-
-def _queue_version():
-    """Changes whenever a request of this developer arrives or changes state."""
-    count, last = db.session.execute(
-        select(func.count(), func.max(Reservation.updated_at)).where(
-            access.reservation_visibility_clause(current_user)
-        )
-    ).one()
-    return f"{count}-{last.timestamp() if last else 0}"
-
-
-def _listed(statuses, oldest_first_by):
-    unit = joinedload(Reservation.unit)
-    query = (
-        access.visible_reservations(current_user)
-        .where(Reservation.status.in_(statuses))
-        .options(
-            unit.joinedload(Unit.project),
-            unit.joinedload(Unit.building),
-            unit.joinedload(Unit.section),
-            unit.joinedload(Unit.floor),
-            joinedload(Reservation.agency),
-            joinedload(Reservation.agent),
-        )
-        .order_by(oldest_first_by, Reservation.id)
-    )
-    return db.session.scalars(query).all()
 
 
 def _row_context(reservation, unread=0, **bound):
@@ -259,7 +226,9 @@ def _decided(reservation):
     response.set_data(
         response.get_data()
         + render_template(
-            "moderation/_poller.html", version=_queue_version(), oob=True
+            "moderation/_poller.html",
+            version=reservations.queue_version(current_user),
+            oob=True,
         ).encode()
     )
     # An open thread of this request shows the new message or status at once.
