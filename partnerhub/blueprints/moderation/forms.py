@@ -7,7 +7,19 @@ from partnerhub.blueprints.fields import MoneyField, price_range
 from partnerhub.services.reservations import MAX_APPROVED_DAYS
 
 
-class ApproveForm(FlaskForm):
+class DecisionForm(FlaskForm):
+    """A manager's decision on a request, posted from its row."""
+
+    def arguments(self):
+        """The fields as the service step's keyword arguments, named alike."""
+        return {
+            name: field.data
+            for name, field in self._fields.items()
+            if name != "csrf_token"
+        }
+
+
+class ApproveForm(DecisionForm):
     days = IntegerField(
         _l("Days"),
         validators=[
@@ -24,7 +36,7 @@ class ApproveForm(FlaskForm):
     )
 
 
-class RejectForm(FlaskForm):
+class RejectForm(DecisionForm):
     reason = TextAreaField(
         _l("Reason"),
         validators=[
@@ -34,7 +46,7 @@ class RejectForm(FlaskForm):
     )
 
 
-class AskForm(FlaskForm):
+class AskForm(DecisionForm):
     text = TextAreaField(
         _l("What do you need from the agent?"),
         validators=[

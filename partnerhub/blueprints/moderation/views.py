@@ -6,6 +6,8 @@ the fresh row with a message when someone else acted first (409).
 """
 
 import logging
+from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import (
     Blueprint,
@@ -39,6 +41,24 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 log = logging.getLogger(__name__)
 
 S = ReservationStatus
+
+
+class Decision(NamedTuple):
+    """A decision on a pending request, as its row posts it."""
+
+    form: type
+    # Prefixes the form's fields: a page holds the forms of many rows.
+    letter: str
+    # Takes the form's fields as its keyword arguments.
+    step: Callable
+
+
+DECISIONS = {
+    "approve": Decision(ApproveForm, "a", reservations.approve),
+    "reject": Decision(RejectForm, "r", reservations.reject),
+    "ask": Decision(AskForm, "q", reservations.ask_for_information),
+}
+# The later life of an approved reservation.
 STEPS = {
     "booked": reservations.book,
     "sold": reservations.mark_sold,
@@ -87,24 +107,35 @@ def changes():
     return render("moderation/_changed.html", "moderation/_changed.html")
 
 
+def _prefix(decision, reservation):
+    return f"{DECISIONS[decision].letter}{reservation.id}"
+
+
+def _decision_form(decision, reservation, **kwargs):
+    form_class = DECISIONS[decision].form
+    return form_class(prefix=_prefix(decision, reservation), **kwargs)
+
+
 def _row_context(reservation, unread=0, **bound):
     """The row's reservation and its forms: fresh ones, or those just posted."""
-    prefix = reservation.id
-    approve = bound.get("approve") or ApproveForm(
-        prefix=f"a{prefix}",
+    approve = bound.get("approve") or _decision_form(
+        "approve",
+        reservation,
         formdata=None,
         data={
             "days": reservation.requested_days,
             "price": reservation.price_at_request or reservation.unit.price,
         },
     )
+    reject = bound.get("reject") or _decision_form("reject", reservation, formdata=None)
+    ask = bound.get("ask") or _decision_form("ask", reservation, formdata=None)
     days = approve.days.data if isinstance(approve.days.data, int) else None
     return {
         "reservation": reservation,
         "unread": unread,
         "approve": approve,
-        "reject": bound.get("reject") or RejectForm(prefix=f"r{prefix}", formdata=None),
-        "ask": bound.get("ask") or AskForm(prefix=f"q{prefix}", formdata=None),
+        "reject": reject,
+        "ask": ask,
         "term_ends": _term_ends(reservation, days),
     }
 
@@ -130,55 +161,20 @@ def _row(reservation, status=200, message=None, **bound):
 # Decisions
 
 
-@bp.post("/<int:reservation_id>/approve")
+@bp.post("/<int:reservation_id>/<any(approve, reject, ask):decision>")
 @staff_only
-def approve(reservation_id):
+def decide(reservation_id, decision):
+    """Approve, reject or ask for information, from the request's row."""
     reservation = access.reservation_or_404(current_user, reservation_id)
-    form = ApproveForm(prefix=f"a{reservation.id}")
+    form = _decision_form(decision, reservation)
 
     if not form.validate():
-        return _row(reservation, 422, approve=form)
+        return _row(reservation, 422, **{decision: form})
 
     try:
-        reservations.approve(
-            current_user, reservation, days=form.days.data, price=form.price.data
-        )
+        DECISIONS[decision].step(current_user, reservation, **form.arguments())
     except DomainError as error:
-        return _refused(reservation, error, approve=form)
-
-    return _decided(reservation)
-
-
-@bp.post("/<int:reservation_id>/reject")
-@staff_only
-def reject(reservation_id):
-    reservation = access.reservation_or_404(current_user, reservation_id)
-    form = RejectForm(prefix=f"r{reservation.id}")
-
-    if not form.validate():
-        return _row(reservation, 422, reject=form)
-
-    try:
-        reservations.reject(current_user, reservation, reason=form.reason.data)
-    except DomainError as error:
-        return _refused(reservation, error, reject=form)
-
-    return _decided(reservation)
-
-
-@bp.post("/<int:reservation_id>/ask")
-@staff_only
-def ask(reservation_id):
-    reservation = access.reservation_or_404(current_user, reservation_id)
-    form = AskForm(prefix=f"q{reservation.id}")
-
-    if not form.validate():
-        return _row(reservation, 422, ask=form)
-
-    try:
-        reservations.ask_for_information(current_user, reservation, text=form.text.data)
-    except DomainError as error:
-        return _refused(reservation, error, ask=form)
+        return _refused(reservation, error, **{decision: form})
 
     return _decided(reservation)
 
@@ -188,6 +184,7 @@ def ask(reservation_id):
 def move(reservation_id, step):
     """Booked, sold or lost: the later life of an approved reservation."""
     reservation = access.reservation_or_404(current_user, reservation_id)
+
     try:
         STEPS[step](current_user, reservation)
     except DomainError as error:
@@ -241,7 +238,7 @@ def _decided(reservation):
 def term(reservation_id):
     """The last day an approval with these days would reserve the unit to."""
     reservation = access.reservation_or_404(current_user, reservation_id)
-    days = request.args.get(f"a{reservation.id}-days", type=int)
+    days = request.args.get(f"{_prefix('approve', reservation)}-days", type=int)
 
     return render(
         "moderation/_term.html",
