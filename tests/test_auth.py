@@ -4,21 +4,13 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partnerhub.extensions import db, limiter
 from partnerhub.models import AuditEvent, Role, User
 from partnerhub.services import accounts
 from tests.factories import World, make_agency, make_user
-
-
-def html(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def count(model, **where):
-    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+from tests.helpers import count, soup
 
 
 def login_post(client, user, password="demo12345", **extra):
@@ -54,7 +46,7 @@ def test_sign_in_goes_back_to_a_local_next(app, client, world):
     ],
 )
 def test_next_pointing_elsewhere_is_ignored(app, client, world, query):
-    page = html(client.get(f"/login?{query}"))
+    page = soup(client.get(f"/login?{query}"))
     carried = page.select_one('form[action="/login"] input[name=next]')["value"]
 
     response = login_post(client, world.agent, next=carried)
@@ -80,7 +72,7 @@ def test_wrong_password_says_nothing_about_the_account(app, client, world):
     response = login_post(client, world.agent, password="not-this-one")
 
     assert response.status_code == 422
-    alert = html(response).select_one("[role=alert]").get_text(strip=True)
+    alert = soup(response).select_one("[role=alert]").get_text(strip=True)
     assert alert == "Неверная эл. почта или пароль."
 
 
@@ -91,12 +83,12 @@ def test_inactive_user_is_refused(app, client, world):
     response = login_post(client, world.agent)
 
     assert response.status_code == 422
-    alert = html(response).select_one("[role=alert]").get_text(strip=True)
+    alert = soup(response).select_one("[role=alert]").get_text(strip=True)
     assert "отключена" in alert
     assert client.get("/").status_code == 302
 
     wrong = login_post(client, world.agent, password="not-this-one")
-    assert html(wrong).select_one("[role=alert]").get_text(strip=True) == (
+    assert soup(wrong).select_one("[role=alert]").get_text(strip=True) == (
         "Неверная эл. почта или пароль."
     )
 
@@ -142,7 +134,7 @@ def test_too_many_attempts_show_the_login_page_with_a_message(
     response = login_post(client, world.agent, next="/grants/")
 
     assert response.status_code == 429
-    page = html(response)
+    page = soup(response)
     assert "Слишком много попыток входа" in page.select_one("[role=alert]").get_text()
     assert page.select_one("form input[name=email]")["value"] == world.agent.email
     assert (
@@ -163,7 +155,7 @@ def test_too_many_attempts_over_htmx_get_a_toast(app, client, world, tight_limit
     )
 
     assert response.status_code == 429
-    page = html(response)
+    page = soup(response)
     assert page.select_one("html") is None
     assert "Слишком много попыток входа" in page.select_one(".toast p").get_text()
 
@@ -196,7 +188,7 @@ def test_expired_session_on_htmx_click_redirects_to_login_for_the_page(
     assert location.path == "/login"
     assert parse_qs(location.query)["next"] == ["/grants/?agency=2"]
 
-    page = html(client.get(response.headers["HX-Redirect"]))
+    page = soup(client.get(response.headers["HX-Redirect"]))
     carried = page.select_one('form[action="/login"] input[name=next]')["value"]
     back = login_post(client, world.dev_admin, next=carried)
     assert back.headers["Location"] == "/grants/?agency=2"
@@ -241,10 +233,10 @@ def test_language_choice_is_stored_on_the_user_and_in_a_cookie(
     assert client.raw.get_cookie("lang").value == "en"
     db.session.expire_all()
     assert db.session.get(User, world.agent.id).locale == "en"
-    assert html(client.get("/")).html["lang"] == "en"
+    assert soup(client.get("/")).html["lang"] == "en"
 
     elsewhere = make_client(world.agent)
-    assert html(elsewhere.get("/")).html["lang"] == "en"
+    assert soup(elsewhere.get("/")).html["lang"] == "en"
 
 
 def test_language_for_a_visitor_is_kept_in_the_cookie(app, client):
@@ -252,14 +244,14 @@ def test_language_for_a_visitor_is_kept_in_the_cookie(app, client):
 
     assert response.headers["Location"] == "/"
     assert client.raw.get_cookie("lang").value == "en"
-    assert html(client.get("/login")).html["lang"] == "en"
+    assert soup(client.get("/login")).html["lang"] == "en"
 
 
 def test_unknown_language_falls_back_to_russian(app, client):
     client.post("/language", data={"lang": "de"})
 
     assert client.raw.get_cookie("lang").value == "ru"
-    assert html(client.get("/login")).html["lang"] == "ru"
+    assert soup(client.get("/login")).html["lang"] == "ru"
 
 
 # Each admin's team
@@ -286,7 +278,7 @@ def test_developer_admin_adds_staff(app, client, make_client, world, role):
     member = db.session.scalar(select(User).filter_by(email="petr@example.com"))
     assert (member.organization_id, member.role) == (world.developer.id, role)
     assert count(AuditEvent, action="user.created") == 1
-    page = html(client.get("/team"))
+    page = soup(client.get("/team"))
     roles = {
         row["data-email"]: row.select_one(".role").get_text(strip=True)
         for row in page.select("#members tr[data-email]")
@@ -298,7 +290,7 @@ def test_developer_admin_adds_staff(app, client, make_client, world, role):
 
 def test_agency_admin_adds_agents_only(app, client, make_client, world):
     client.login(world.agency_admin)
-    page = html(client.get("/team"))
+    page = soup(client.get("/team"))
     assert page.select_one("select#role") is None
 
     response = client.post("/team", data=new_member(role=Role.AGENT))
@@ -308,7 +300,7 @@ def test_agency_admin_adds_agents_only(app, client, make_client, world):
     assert (agent.organization_id, agent.role) == (world.agency.id, Role.AGENT)
     newcomer = make_client()
     newcomer.login(agent, password="long-enough-1")
-    links = [a["href"] for a in html(newcomer.get("/")).select(".building-list a")]
+    links = [a["href"] for a in soup(newcomer.get("/")).select(".building-list a")]
     assert links == [f"/buildings/{world.building.id}"]
 
 
@@ -339,7 +331,7 @@ def test_duplicate_email_is_an_inline_error(app, client, world):
     response = client.post("/team", data=new_member(email=world.agent.email), htmx=True)
 
     assert response.status_code == 422
-    page = html(response)
+    page = soup(response)
     assert page.select_one("#email-error") is not None
     assert page.select_one("section#member-form") is not None
 

@@ -1,15 +1,11 @@
 """Input no person sends on purpose gets a clear answer and changes nothing."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from partnerhub.config import _database_url
 from partnerhub.models import Reservation, Unit
 from tests.factories import World, make_reservation
-
-
-def _page(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 @pytest.mark.parametrize(
@@ -76,7 +72,7 @@ def test_a_fixed_price_beyond_any_unit_is_a_form_error(db, client):
     )
 
     assert response.status_code == 422
-    field = _page(response).select_one(f"#a{reservation.id}-price-error")
+    field = soup(response).select_one(f"#a{reservation.id}-price-error")
     assert "100 000 000 000" in field.get_text()
     db.session.expire_all()
     assert db.session.get(Reservation, reservation.id).status == "requested"
@@ -90,7 +86,7 @@ def test_staff_type_prices_the_way_they_read_them(db, client, typed, stored):
     world = World()
     unit = world.units[0]
     client.login(world.manager)
-    panel = _page(
+    panel = soup(
         client.get(f"/buildings/{world.building.id}/panel?u={unit.id}", htmx=True)
     )
     seen = panel.select_one("input[name=seen]")["value"]
@@ -120,7 +116,7 @@ def test_staff_prices_out_of_range_are_refused_beside_the_field(db, client, type
     )
 
     assert response.status_code == 422
-    assert _page(response).select_one("#price-error")
+    assert soup(response).select_one("#price-error")
     db.session.expire_all()
     assert db.session.get(Unit, unit.id).price == price
 
@@ -138,8 +134,6 @@ def test_an_unknown_rooms_filter_is_left_out_with_a_russian_note(db, client):
     response = client.get(f"/buildings/{world.building.id}?rooms=zzz&rooms=2")
 
     assert response.status_code == 200
-    notes = [
-        p.get_text(" ", strip=True) for p in _page(response).select(".field-error")
-    ]
+    notes = [p.get_text(" ", strip=True) for p in soup(response).select(".field-error")]
     assert any("zzz" in note for note in notes)
     assert not any("valid choice" in note for note in notes)

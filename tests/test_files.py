@@ -7,7 +7,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from bs4 import BeautifulSoup
 from werkzeug.datastructures import FileStorage
 
 from partnerhub.models import (
@@ -20,10 +19,7 @@ from partnerhub.models import (
 from partnerhub.services import threads
 from tests.factories import World, make_developer, make_reservation, make_user
 from tests.fixtures.files import samples
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import count, soup
 
 
 def stored_files(app):
@@ -44,10 +40,6 @@ def post_files(client, reservation, files, body=""):
         content_type="multipart/form-data",
         htmx=True,
     )
-
-
-def count(db, model):
-    return db.session.scalar(db.select(db.func.count(model.id)))
 
 
 @pytest.fixture()
@@ -135,7 +127,7 @@ def test_impostors_are_refused_and_nothing_is_kept(
     assert files_input["aria-invalid"] == "true"
     error = soup(response).select_one(f"#{files_input['aria-describedby']}")
     assert name in error.get_text()
-    assert count(db, Message) == count(db, Attachment) == count(db, OutboxMessage) == 0
+    assert count(Message) == count(Attachment) == count(OutboxMessage) == 0
     assert stored_files(app) == before
 
 
@@ -151,7 +143,7 @@ def test_one_bad_file_refuses_the_whole_post(app, db, client, world, reservation
     )
 
     assert response.status_code == 422
-    assert count(db, Message) == count(db, Attachment) == 0
+    assert count(Message) == count(Attachment) == 0
     assert stored_files(app) == before
 
 
@@ -169,7 +161,7 @@ def test_file_over_the_limit_is_refused(
     assert large.status_code == 422
     files_input = soup(large).select_one(f"[name=t{reservation.id}-files]")
     assert files_input["aria-invalid"] == "true"
-    assert count(db, Attachment) == 1
+    assert count(Attachment) == 1
     assert len(stored_files(app) - before) == 1
 
 
@@ -184,7 +176,7 @@ def test_request_over_the_size_limit_gets_413_htmx_can_show(
 
     assert response.status_code == 413
     assert soup(response).select_one(".toast p").get_text(strip=True)
-    assert count(db, Message) == count(db, Attachment) == 0
+    assert count(Message) == count(Attachment) == 0
     assert stored_files(app) == before
 
 
@@ -200,7 +192,7 @@ def test_failed_transaction_leaves_no_file(app, db, world, reservation, monkeypa
         threads.post_message(world.agent, reservation, body="hi", uploads=[upload])
     monkeypatch.undo()
 
-    assert count(db, Message) == count(db, Attachment) == 0
+    assert count(Message) == count(Attachment) == 0
     assert stored_files(app) == before
 
 

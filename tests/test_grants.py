@@ -1,8 +1,7 @@
 """The developer admin opens buildings to agencies, whole or in part, and revokes."""
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partnerhub import access
 from partnerhub.extensions import db
@@ -27,14 +26,7 @@ from tests.factories import (
     make_user,
     units_of,
 )
-
-
-def html(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def count(model, **where):
-    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+from tests.helpers import count, soup
 
 
 def version_of(building):
@@ -102,7 +94,7 @@ def test_partners_page_lists_buildings_grants_and_agencies(app, admin_client, sc
     )
     db.session.commit()
 
-    page = html(admin_client.get("/grants/"))
+    page = soup(admin_client.get("/grants/"))
 
     sections = page.select("section.building-grants")
     # Listed by project name, then building name.
@@ -123,7 +115,7 @@ def test_partners_page_lists_buildings_grants_and_agencies(app, admin_client, sc
 def test_grant_form_offers_agencies_only_and_greys_out_granted_ones(
     app, admin_client, scene
 ):
-    page = html(admin_client.get(new_url(scene.world.building)))
+    page = soup(admin_client.get(new_url(scene.world.building)))
 
     options = {
         int(option["value"]): option.has_attr("disabled")
@@ -159,7 +151,7 @@ def test_grant_whole_building(app, admin_client, make_client, scene):
     assert event.detail["grant_id"] == grant.id
 
     agent = make_client(scene.agent)
-    links = [a["href"] for a in html(agent.get("/")).select(".building-list a")]
+    links = [a["href"] for a in soup(agent.get("/")).select(".building-list a")]
     assert links == [f"/buildings/{scene.building.id}"]
 
 
@@ -237,7 +229,7 @@ def test_quick_selector_ticks_a_section_floor_range_and_saves_nothing(
     )
 
     assert response.status_code == 200
-    page = html(response)
+    page = soup(response)
     ticked = {int(box["value"]) for box in page.select("input[name=unit_ids][checked]")}
     assert ticked == expected | {scene.units[0].id}
     assert page.select_one("input[name=scope][value=units]").has_attr("checked")
@@ -255,7 +247,7 @@ def test_quick_selector_ticks_a_section_floor_range_and_saves_nothing(
         ),
     )
 
-    page = html(response)
+    page = soup(response)
     ticked = {int(box["value"]) for box in page.select("input[name=unit_ids][checked]")}
     floors_left = {u.floor.number for u in scene.units if u.id in ticked}
     assert floors_left == {1, 2}
@@ -268,7 +260,7 @@ def test_days_out_of_range_is_an_inline_error(app, admin_client, scene, days):
     )
 
     assert response.status_code == 422
-    assert html(response).select_one("#max_days-error") is not None
+    assert soup(response).select_one("#max_days-error") is not None
     assert grant_of(scene.agency, scene.building) is None
 
 
@@ -278,7 +270,7 @@ def test_chosen_scope_without_units_is_an_inline_error(app, admin_client, scene)
     )
 
     assert response.status_code == 422
-    assert html(response).select_one("#unit_ids-error") is not None
+    assert soup(response).select_one("#unit_ids-error") is not None
     assert grant_of(scene.agency, scene.building) is None
 
 
@@ -297,7 +289,7 @@ def test_units_of_another_developer_are_refused_and_nothing_saved(
     )
 
     assert response.status_code == 422
-    error = html(response).select_one("#unit_ids-error")
+    error = soup(response).select_one("#unit_ids-error")
     assert "не относятся к этому корпусу" in error.get_text()
     assert grant_of(scene.agency, scene.building) is None
     assert count(Grant) == 2
@@ -343,7 +335,7 @@ def test_a_developer_is_not_an_agency(app, admin_client, scene):
     )
 
     assert response.status_code == 422
-    assert html(response).select_one("#agency_id-error") is not None
+    assert soup(response).select_one("#agency_id-error") is not None
     assert count(Grant, building_id=scene.building.id) == 0
 
 
@@ -355,7 +347,7 @@ def test_second_grant_for_the_same_agency_and_building_is_refused(
     )
 
     assert response.status_code == 422
-    assert html(response).select_one("#agency_id-error") is not None
+    assert soup(response).select_one("#agency_id-error") is not None
     assert count(Grant, building_id=scene.world.building.id) == 1
 
 
@@ -388,7 +380,7 @@ def test_change_to_chosen_units_bumps_revision_and_version(app, admin_client, sc
     kept = scene.world.units[:4]
     before = version_of(scene.world.building)
 
-    page = html(admin_client.get(f"/grants/{grant.id}"))
+    page = soup(admin_client.get(f"/grants/{grant.id}"))
     assert page.select_one("#max_days")["value"] == "14"
     assert page.select_one("#agency_id") is None
 
@@ -417,7 +409,7 @@ def test_change_to_chosen_units_bumps_revision_and_version(app, admin_client, sc
     assert event.to_value == "4 units, up to 30 days"
     assert event.detail["revision"] == 2
 
-    page = html(admin_client.get(f"/grants/{grant.id}"))
+    page = soup(admin_client.get(f"/grants/{grant.id}"))
     ticked = {int(box["value"]) for box in page.select("input[name=unit_ids][checked]")}
     assert ticked == {u.id for u in kept}
 
@@ -488,7 +480,7 @@ def test_revoke_keeps_open_reservations(app, admin_client, make_client, scene):
     assert event.detail["open_reservations"] == 1
 
     agent = make_client(world.agent)
-    links = [a["href"] for a in html(agent.get("/")).select(".building-list a")]
+    links = [a["href"] for a in soup(agent.get("/")).select(".building-list a")]
     assert f"/buildings/{world.building.id}" not in links
 
 

@@ -1,7 +1,6 @@
 """The building grid: its shape, who sees what, the filters."""
 
 import pytest
-from bs4 import BeautifulSoup
 
 from partnerhub.blueprints.grid.display import short_price
 from partnerhub.extensions import db
@@ -16,10 +15,7 @@ from tests.factories import (
     make_user,
     units_of,
 )
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def grid_url(world_or_building, **query):

@@ -2,16 +2,12 @@
 
 from decimal import Decimal
 
-from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from partnerhub.extensions import db
 from partnerhub.models import AuditEvent, Building, Role, Unit, UnitStatus
 from tests.factories import World, make_agency, make_grant, make_reservation, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def panel(client, world, unit, **kwargs):

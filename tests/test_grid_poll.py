@@ -3,7 +3,6 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from bs4 import BeautifulSoup
 from sqlalchemy import update
 
 from partnerhub.extensions import db
@@ -11,10 +10,7 @@ from partnerhub.models import Reservation, ReservationStatus, Role
 from partnerhub.models.types import utcnow
 from partnerhub.services import reservations, units
 from tests.factories import World, make_agency, make_grant, make_reservation, make_user
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def poll_url_of(page_response):

@@ -11,7 +11,6 @@ import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
-from bs4 import BeautifulSoup
 
 from partnerhub.extensions import db
 from partnerhub.models import (
@@ -27,6 +26,7 @@ from partnerhub.models import (
     User,
 )
 from tests.factories import World, make_user
+from tests.helpers import soup
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "partnerhub" / "translations" / "ru" / "LC_MESSAGES" / "messages.po"
@@ -56,10 +56,6 @@ SHOWN_ATTRIBUTES = (
 def read_catalog():
     with CATALOG.open("rb") as handle:
         return read_po(handle, locale="ru")
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def visible_text(response):

@@ -5,12 +5,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partnerhub.extensions import db
 from partnerhub.models import ImportMapping, Project, Role, Unit
 from tests.factories import make_agency, make_developer, make_user
+from tests.helpers import count, soup
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "listings"
 # These tests read the reasons in English; tests/test_i18n.py covers Russian.
@@ -37,21 +37,13 @@ def fixture(name):
     return (FIXTURES / name).read_bytes()
 
 
-def page(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
 def test_the_form_shows_a_file_field_and_a_project_name(client, admin):
     client.login(admin)
 
     response = client.get("/imports/")
 
     assert response.status_code == 200
-    form = page(response).select_one("form[enctype='multipart/form-data']")
+    form = soup(response).select_one("form[enctype='multipart/form-data']")
     assert form.select_one("input[type=file][name=file]") is not None
     assert form.select_one("input[name=project_name]") is not None
     assert form.select_one("input[name=csrf_token]") is not None
@@ -64,7 +56,7 @@ def test_upload_shows_the_result(client, admin):
     response = upload(client, fixture("yrl-namespaced.xml"), "feed.xml")
 
     assert response.status_code == 200
-    result = page(response).select_one(".import-result")
+    result = soup(response).select_one(".import-result")
     counts = {td["data-count"]: int(td.text) for td in result.select("[data-count]")}
     assert counts == {
         "created": 3,
@@ -95,10 +87,10 @@ def test_a_bad_line_comes_back_beside_the_form_with_422(client, admin):
     response = upload(client, fixture("one-bad-line.csv"), "list.csv")
 
     assert response.status_code == 422
-    errors = page(response).select(".import-errors li")
+    errors = soup(response).select(".import-errors li")
     assert len(errors) == 1
     assert "line 4" in errors[0].text
-    assert page(response).select_one("form input[type=file]") is not None
+    assert soup(response).select_one("form input[type=file]") is not None
     assert count(Unit) == 0
 
 
@@ -116,7 +108,7 @@ def test_hostile_and_broken_files_are_refused_with_a_reason(client, admin, name,
     response = upload(client, fixture(name), name)
 
     assert response.status_code == 422
-    assert words in page(response).select_one(".import-errors").text
+    assert words in soup(response).select_one(".import-errors").text
     assert count(Unit) == 0
 
 
@@ -129,9 +121,9 @@ def test_a_file_over_the_limit_is_refused_beside_the_file_field(
     response = upload(client, b"x" * (1024 * 1024 + 1), "list.csv", "ЖК")
 
     assert response.status_code == 413
-    error = page(response).select_one("form #file-error")
+    error = soup(response).select_one("form #file-error")
     assert "larger than 1 MB" in error.text
-    assert page(response).select_one("input[name=project_name]")["value"] == "ЖК"
+    assert soup(response).select_one("input[name=project_name]")["value"] == "ЖК"
     assert count(Unit) == 0
 
 
@@ -146,7 +138,7 @@ def test_a_body_over_the_request_limit_gets_the_form_back_with_the_limit(
     response = upload(client, b"x" * 8192, "huge.csv")
 
     assert response.status_code == 413
-    form = page(response).select_one("form[enctype='multipart/form-data']")
+    form = soup(response).select_one("form[enctype='multipart/form-data']")
     assert "larger than 50 MB" in form.select_one("#file-error").text
     assert form.select_one("input[type=file]")["aria-invalid"] == "true"
     assert form.select_one("input[name=csrf_token]") is not None
@@ -164,7 +156,7 @@ def test_a_body_over_the_request_limit_shows_no_form_to_others(
     response = upload(client, b"x" * 8192, "huge.csv")
 
     assert response.status_code == 413
-    assert page(response).select_one("form[enctype='multipart/form-data']") is None
+    assert soup(response).select_one("form[enctype='multipart/form-data']") is None
 
 
 def test_no_file_is_a_form_error(client, admin):
@@ -175,7 +167,7 @@ def test_no_file_is_a_form_error(client, admin):
     )
 
     assert response.status_code == 422
-    assert page(response).select_one("#file-error") is not None
+    assert soup(response).select_one("#file-error") is not None
 
 
 def test_an_upload_without_csrf_is_refused(client, admin):
@@ -217,7 +209,7 @@ def test_the_mapping_step_is_shown_then_remembered(client, admin):
 
     assert response.status_code == 302
     mapping_url = response.headers["Location"]
-    form_page = page(client.get(mapping_url))
+    form_page = soup(client.get(mapping_url))
     selects = form_page.select("form select")
     assert [s["name"] for s in selects] == [f"column_{i}" for i in range(5)]
     labels = [form_page.select_one(f"label[for={s['id']}]").text for s in selects]
@@ -241,7 +233,7 @@ def test_the_mapping_step_is_shown_then_remembered(client, admin):
     assert response.status_code == 200
     counts = {
         td["data-count"]: int(td.text)
-        for td in page(response).select(".import-result [data-count]")
+        for td in soup(response).select(".import-result [data-count]")
     }
     assert counts["created"] == 3
     assert db.session.scalar(select(Project.name)) == "Osiedle"
@@ -257,7 +249,7 @@ def test_the_mapping_step_is_shown_then_remembered(client, admin):
     assert again.status_code == 200
     counts = {
         td["data-count"]: int(td.text)
-        for td in page(again).select(".import-result [data-count]")
+        for td in soup(again).select(".import-result [data-count]")
     }
     assert counts["unchanged"] == 3
 
@@ -273,7 +265,7 @@ def test_a_mapping_without_the_number_is_a_form_error(client, admin):
     )
 
     assert response.status_code == 422
-    assert page(response).select_one("[role=alert]") is not None
+    assert soup(response).select_one("[role=alert]") is not None
     assert count(Unit) == 0
 
 
@@ -295,7 +287,7 @@ def test_a_field_chosen_twice_is_a_form_error(client, admin):
     )
 
     assert response.status_code == 422
-    assert page(response).select_one("#column_2-error") is not None
+    assert soup(response).select_one("#column_2-error") is not None
     assert count(Unit) == 0
 
 
@@ -317,7 +309,7 @@ def test_a_mapping_that_reads_bad_values_keeps_the_file_for_another_try(client, 
     )
 
     assert response.status_code == 422
-    assert "line 2" in page(response).select_one(".import-errors").text
+    assert "line 2" in soup(response).select_one(".import-errors").text
     assert client.get(mapping_url).status_code == 200
     assert count(Unit) == 0
     assert count(ImportMapping) == 0
@@ -350,15 +342,15 @@ def test_the_page_is_usable_on_a_phone(client, admin):
 
     response = client.get("/imports/")
 
-    viewport = page(response).select_one("meta[name=viewport]")
+    viewport = soup(response).select_one("meta[name=viewport]")
     assert "width=device-width" in viewport["content"]
-    assert page(response).select_one("label[for=file]") is not None
+    assert soup(response).select_one("label[for=file]") is not None
 
 
 def counts_of(response):
     return {
         td["data-count"]: int(td.text)
-        for td in page(response).select(".import-result [data-count]")
+        for td in soup(response).select(".import-result [data-count]")
     }
 
 
@@ -371,14 +363,14 @@ def existing_project(developer, name):
 
 def test_the_form_offers_the_developers_own_projects(client, admin):
     client.login(admin)
-    no_projects = page(client.get("/imports/"))
+    no_projects = soup(client.get("/imports/"))
     mine = existing_project(admin.organization, "Osiedle Zielone")
     existing_project(make_developer(), "Cudze Osiedle")
 
     response = client.get("/imports/")
 
     assert no_projects.select_one("select[name=project]") is None
-    select = page(response).select_one("form select[name=project]")
+    select = soup(response).select_one("form select[name=project]")
     options = [(o["value"], o.text) for o in select.select("option")]
     assert options[1:] == [("new", "A new project"), (str(mine.id), "Osiedle Zielone")]
     assert options[0][0] == ""
@@ -420,7 +412,7 @@ def test_an_existing_project_and_a_name_together_are_a_form_error(client, admin)
     )
 
     assert response.status_code == 422
-    assert page(response).select_one("#project_name-error") is not None
+    assert soup(response).select_one("#project_name-error") is not None
     assert count(Unit) == 0
 
 
@@ -438,7 +430,7 @@ def test_another_developers_project_is_no_choice(client, admin):
     )
 
     assert response.status_code == 422
-    assert page(response).select_one("#project-error") is not None
+    assert soup(response).select_one("#project-error") is not None
     assert count(Unit) == 0
 
 
@@ -457,7 +449,7 @@ def test_a_new_project_under_a_taken_name_is_refused(client, admin):
     )
 
     assert response.status_code == 422
-    assert "Osiedle Zielone" in page(response).select_one(".import-errors").text
+    assert "Osiedle Zielone" in soup(response).select_one(".import-errors").text
     assert count(Unit) == 0
 
 
@@ -479,7 +471,7 @@ def test_the_same_units_under_another_file_name_update_their_project(client, adm
         "skipped": 0,
         "conflicts": 0,
     }
-    warnings = [li.text for li in page(response).select(".import-warnings li")]
+    warnings = [li.text for li in soup(response).select(".import-warnings li")]
     assert any("cennik-poniedzialek" in w for w in warnings)
     assert db.session.scalars(select(Project.name)).all() == ["cennik-poniedzialek"]
 
@@ -492,7 +484,7 @@ def test_an_unknown_price_column_gets_the_mapping_step(client, admin):
 
     assert response.status_code == 302
     mapping_url = response.headers["Location"]
-    form_page = page(client.get(mapping_url))
+    form_page = soup(client.get(mapping_url))
     assert "Price" in form_page.select_one("#mapping p.muted").text
     defaults = [
         s.select_one("option[selected]")["value"]
@@ -522,7 +514,7 @@ def test_columns_left_out_are_named_in_the_result(client, admin):
     response = upload(client, content.encode(), "cennik.csv", "Osiedle")
 
     assert response.status_code == 200
-    warnings = [li.text for li in page(response).select(".import-warnings li")]
+    warnings = [li.text for li in soup(response).select(".import-warnings li")]
     assert any("Uwagi" in w and "not recognised" in w for w in warnings)
 
 

@@ -21,6 +21,7 @@ from partnerhub.models import (
 from partnerhub.models.types import utcnow
 from partnerhub.services import reservations
 from tests.factories import World
+from tests.helpers import request_first_unit
 from tests.redis_server import PrivateRedis
 
 pytestmark = [
@@ -83,21 +84,10 @@ def _wait_for(check, timeout=30):
     return False
 
 
-def _request(world):
-    return reservations.request_reservation(
-        world.agent,
-        world.units[0],
-        world.grant,
-        client_name="Анна",
-        client_phone="+79161234567",
-        days=5,
-    )
-
-
 def test_worker_delivers_the_new_deal(rq_app, worker):
     world = World()
 
-    reservation_id = _request(world).id
+    reservation_id = request_first_unit(world).id
     _db.session.rollback()
 
     assert _wait_for(
@@ -107,7 +97,7 @@ def test_worker_delivers_the_new_deal(rq_app, worker):
 
 def test_worker_sweep_expires_a_lapsed_reservation(rq_app, worker):
     world = World()
-    reservation = _request(world)
+    reservation = request_first_unit(world)
     reservations.approve(world.manager, reservation, days=1, price=Decimal("1"))
     reservation.expires_at = utcnow() - timedelta(seconds=1)
     _db.session.commit()
@@ -125,7 +115,7 @@ def test_nothing_is_lost_while_redis_is_down(rq_app, redis_server, worker):
     world = World()
     redis_server.stop()
 
-    reservation_id = _request(world).id
+    reservation_id = request_first_unit(world).id
     _db.session.rollback()
     row = _db.session.scalar(_db.select(OutboxMessage))
     assert row.status == OutboxStatus.PENDING

@@ -25,12 +25,9 @@ from tests.factories import (
     make_reservation,
     make_user,
 )
+from tests.helpers import soup
 
 S = ReservationStatus
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def row_ids(page, list_id):

@@ -9,7 +9,6 @@ from sqlalchemy import event
 
 from partnerhub.models import (
     AuditEvent,
-    Message,
     MessageKind,
     Reservation,
     ReservationStatus,
@@ -27,12 +26,9 @@ from tests.factories import (
     make_user,
     units_of,
 )
+from tests.helpers import add_message, soup
 
 S = ReservationStatus
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def listed_ids(page):
@@ -40,17 +36,6 @@ def listed_ids(page):
         int(li["id"].removeprefix("my-reservation-"))
         for li in page.select("#my-reservations > li")
     ]
-
-
-def add_message(db, reservation, author, body, at=None, kind=MessageKind.MESSAGE):
-    message = Message(
-        reservation_id=reservation.id, author_id=author.id, body=body, kind=kind
-    )
-    if at is not None:
-        message.created_at = at
-    db.session.add(message)
-    db.session.commit()
-    return message
 
 
 @contextmanager

@@ -1,8 +1,7 @@
 """The platform operator creates developers and agencies, from a page and a command."""
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partnerhub.extensions import db
 from partnerhub.models import AuditEvent, Organization, OrgKind, Role, User
@@ -12,6 +11,7 @@ from tests.factories import (
     make_developer,
     make_user,
 )
+from tests.helpers import count, soup
 
 NEW_DEVELOPER = {
     "name": "ГК Север",
@@ -20,14 +20,6 @@ NEW_DEVELOPER = {
     "admin_name": "Анна Смирнова",
     "admin_password": "long-enough-1",
 }
-
-
-def html(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def count(model, **where):
-    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
 @pytest.fixture()
@@ -52,7 +44,7 @@ def test_operator_lands_on_developers_page_listing_them_with_admins(
     db.session.commit()
 
     start = operator_client.get("/")
-    page = html(operator_client.get("/operator/developers"))
+    page = soup(operator_client.get("/operator/developers"))
 
     assert start.status_code == 302
     assert start.headers["Location"].endswith("/operator/developers")
@@ -79,7 +71,7 @@ def test_operator_creates_developer_and_its_admin_can_sign_in(
     )
     assert event.organization_id == org.id
 
-    page = html(operator_client.get("/operator/developers"))
+    page = soup(operator_client.get("/operator/developers"))
     assert page.select_one("#organizations tr[data-slug=sever]") is not None
     assert page.select_one(".flash") is not None
 
@@ -109,7 +101,7 @@ def test_duplicate_slug_is_an_inline_error_and_nothing_is_saved(
     )
 
     assert response.status_code == 422
-    page = html(response)
+    page = soup(response)
     assert page.select_one("#slug-error") is not None
     assert page.select_one("#slug")["aria-invalid"] == "true"
     assert page.select_one("#admin_email-error") is None
@@ -131,7 +123,7 @@ def test_duplicate_email_is_an_inline_error_and_no_organization_is_made(
     response = operator_client.post("/operator/developers", data=NEW_DEVELOPER)
 
     assert response.status_code == 422
-    page = html(response)
+    page = soup(response)
     assert page.select_one("#admin_email-error") is not None
     assert page.select_one("#slug-error") is None
     assert count(Organization, slug="sever") == 0
@@ -142,7 +134,7 @@ def test_both_duplicates_are_reported_together(app, operator_client):
     make_user(other, email="admin@sever.example")
     db.session.commit()
 
-    page = html(operator_client.post("/operator/developers", data=NEW_DEVELOPER))
+    page = soup(operator_client.post("/operator/developers", data=NEW_DEVELOPER))
 
     assert page.select_one("#slug-error") is not None
     assert page.select_one("#admin_email-error") is not None
@@ -171,7 +163,7 @@ def test_invalid_fields_are_shown_beside_them(app, operator_client):
     response = operator_client.post("/operator/developers", data=data)
 
     assert response.status_code == 422
-    page = html(response)
+    page = soup(response)
     for field in ("slug", "admin_email", "admin_password"):
         assert page.select_one(f"#{field}-error") is not None, field
     assert count(Organization) == 0
@@ -187,7 +179,7 @@ def test_operator_creates_agency_with_its_admin(app, operator_client):
     assert org.kind == OrgKind.AGENCY
     admin = db.session.scalar(select(User).filter_by(organization_id=org.id))
     assert admin.role == Role.AGENCY_ADMIN
-    page = html(operator_client.get("/operator/agencies"))
+    page = soup(operator_client.get("/operator/agencies"))
     assert page.select_one("#organizations tr[data-slug=dom-agency]") is not None
     assert page.select_one("#organizations tr[data-slug=sever]") is None
 
@@ -197,7 +189,7 @@ def test_agencies_page_lists_agencies_only(app, operator_client):
     make_developer(slug="developer-x")
     db.session.commit()
 
-    page = html(operator_client.get("/operator/agencies"))
+    page = soup(operator_client.get("/operator/agencies"))
 
     slugs = [row["data-slug"] for row in page.select("#organizations tr[data-slug]")]
     assert slugs == ["agency-x"]

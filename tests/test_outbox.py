@@ -9,23 +9,13 @@ from partnerhub.crm.base import CrmAdapter
 from partnerhub.models import OutboxMessage, OutboxStatus, Reservation
 from partnerhub.services import outbox, reservations
 from tests.factories import World
-
-
-def _request(world):
-    return reservations.request_reservation(
-        world.agent,
-        world.units[0],
-        world.grant,
-        client_name="Анна",
-        client_phone="+79161234567",
-        days=5,
-    )
+from tests.helpers import request_first_unit
 
 
 def test_request_is_delivered_to_the_builtin_crm_after_commit(app, db):
     world = World()
 
-    reservation = _request(world)
+    reservation = request_first_unit(world)
     dispatcher(app).drain()
 
     db.session.expire_all()
@@ -53,7 +43,7 @@ class Flaky(CrmAdapter):
 def test_failure_is_recorded_and_retry_keeps_order(app, db):
     world = World()
     dispatcher(app).drain()
-    reservation = _request(world)
+    reservation = request_first_unit(world)
     reservations.approve(world.manager, reservation, days=3, price=Decimal("1"))
     dispatcher(app).drain()
     db.session.execute(

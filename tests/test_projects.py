@@ -1,20 +1,15 @@
 """A developer admin corrects a project's name, place and time zone."""
 
-from bs4 import BeautifulSoup
-
 from partnerhub.models import AuditEvent, Project
 from tests.factories import World, make_building
-
-
-def _page(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+from tests.helpers import soup
 
 
 def test_admin_lists_projects_with_their_buildings(db, client):
     world = World()
     client.login(world.dev_admin)
 
-    page = _page(client.get("/projects/"))
+    page = soup(client.get("/projects/"))
 
     card = page.select_one(f"#project-{world.building.project_id}")
     assert card.select_one("h2").get_text(strip=True) == world.building.project.name
@@ -61,8 +56,8 @@ def test_bad_zone_and_taken_name_are_refused_beside_the_fields(db, client):
     )
 
     assert bad_zone.status_code == taken.status_code == 422
-    assert _page(bad_zone).select_one("#timezone-error")
-    assert _page(taken).select_one("#name-error")
+    assert soup(bad_zone).select_one("#timezone-error")
+    assert soup(taken).select_one("#name-error")
     db.session.expire_all()
     assert db.session.get(Project, project_id).timezone == "Europe/Moscow"
 

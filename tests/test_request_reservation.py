@@ -3,18 +3,14 @@
 import threading
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from partnerhub.extensions import db
 from partnerhub.models import Reservation, ReservationStatus, Role, Unit, UnitStatus
 from tests.factories import World, make_agency, make_grant, make_user
+from tests.helpers import soup
 
 CLIENT = {"client_name": "Иван Петров", "client_phone": "8 916 123-45-67", "days": "5"}
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
 
 def request_unit(client, unit, htmx=True, **data):

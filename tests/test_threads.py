@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from bs4 import BeautifulSoup
 
 from partnerhub.models import (
     Message,
@@ -23,26 +22,9 @@ from tests.factories import (
     make_reservation,
     make_user,
 )
+from tests.helpers import add_message, soup
 
 S = ReservationStatus
-
-
-def soup(response):
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def add_message(db, reservation, author, body, kind=MessageKind.MESSAGE, at=None):
-    message = Message(
-        reservation_id=reservation.id,
-        author_id=author.id if author else None,
-        body=body,
-        kind=kind,
-    )
-    if at is not None:
-        message.created_at = at
-    db.session.add(message)
-    db.session.commit()
-    return message
 
 
 def message_ids(page):
