@@ -17,6 +17,7 @@ from partnerhub import create_app
 from partnerhub.background import dispatcher
 from partnerhub.config import TestConfig
 from partnerhub.extensions import db as _db
+from tests.factories import World
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/partnerhub_test"
 
@@ -138,6 +139,12 @@ def english(app, monkeypatch):
     Russian is the real default; tests/test_i18n.py checks the Russian pages.
     """
     monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "en")
+
+
+@pytest.fixture()
+def world(app):
+    """A developer with staff and a building, and an agency granted all of it."""
+    return World()
 
 
 class WebClient:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from partnerhub.extensions import db, limiter
 from partnerhub.models import AuditEvent, Role, User
 from partnerhub.services import accounts
-from tests.factories import World, make_agency, make_user
+from tests.factories import make_agency, make_user
 from tests.helpers import count, soup
 
 
@@ -17,11 +17,6 @@ def login_post(client, user, password="demo12345", **extra):
     return client.post(
         "/login", data={"email": user.email, "password": password, **extra}
     )
-
-
-@pytest.fixture()
-def world(app):
-    return World()
 
 
 # Signing in and the ?next= redirect

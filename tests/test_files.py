@@ -17,7 +17,7 @@ from partnerhub.models import (
     Role,
 )
 from partnerhub.services import threads
-from tests.factories import World, make_developer, make_reservation, make_user
+from tests.factories import make_developer, make_reservation, make_user
 from tests.fixtures.files import samples
 from tests.helpers import count, soup
 
@@ -40,11 +40,6 @@ def post_files(client, reservation, files, body=""):
         content_type="multipart/form-data",
         htmx=True,
     )
-
-
-@pytest.fixture()
-def world(db):
-    return World()
 
 
 @pytest.fixture()

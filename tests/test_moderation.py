@@ -42,11 +42,6 @@ def reload(db, obj):
     return db.session.get(type(obj), obj.id)
 
 
-@pytest.fixture()
-def world(db):
-    return World()
-
-
 def test_queue_lists_pending_requests_oldest_first_with_wait(db, client, world):
     newest = make_reservation(world.units[0], world.agent)
     oldest = make_reservation(world.units[1], world.agent, status=S.INFO_REQUESTED)

@@ -52,11 +52,6 @@ def counting_queries(db):
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-@pytest.fixture()
-def world(db):
-    return World()
-
-
 def test_lists_own_reservations_by_latest_activity(db, client, world):
     now = utcnow()
     quiet = make_reservation(world.units[0], world.agent)

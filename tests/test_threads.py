@@ -15,7 +15,6 @@ from partnerhub.models import (
 )
 from partnerhub.services import reservations
 from tests.factories import (
-    World,
     make_agency,
     make_building,
     make_developer,
@@ -29,11 +28,6 @@ S = ReservationStatus
 
 def message_ids(page):
     return [int(li["id"].removeprefix("message-")) for li in page.select("li.message")]
-
-
-@pytest.fixture()
-def world(db):
-    return World()
 
 
 @pytest.fixture()
