@@ -457,6 +457,18 @@ def test_a_bad_price_per_m2_is_reported_in_its_own_column(developer):
     assert [str(e) for e in result.errors] == ["line 2: price per m² x is not a number"]
 
 
+@pytest.mark.usefixtures("english")
+def test_a_price_per_m2_times_an_area_past_the_price_limit_is_refused(developer):
+    content = "Этаж;Номер;Площадь;Цена за м2\n1;1;5000;500 000 000\n".encode()
+
+    result = run(developer, content)
+
+    assert [str(e) for e in result.errors] == [
+        "line 2: price 2500000000000.00 is out of range"
+    ]
+    assert db.session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
 def test_the_same_numbers_and_floors_of_other_sizes_are_another_project(developer):
     run_as(developer, price_list(*BASE), "tower.csv")
     # Numbered and placed like the first project, but other layouts.

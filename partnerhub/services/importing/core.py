@@ -269,6 +269,12 @@ def make_row(raw, place, context=None):
             return Problem(_l("no floor"), place)
     if price is None and row_values["price_m2"] is not None and row_values["area"]:
         price = (row_values["price_m2"] * row_values["area"]).quantize(values.CENT)
+        if price > values.MAX_PRICE:
+            # Each is within its own range, but not their product (a total
+            # typed as the price per m², say): it would overflow the column.
+            return Problem(
+                _l("price %(value)s is out of range", value=f"{price:f}"), place
+            )
     row_values.update(rooms=rooms, floor=floor)
     return Row(
         place=place,
