@@ -22,6 +22,7 @@ from werkzeug.routing import IntegerConverter
 
 from partnerhub import i18n
 from partnerhub.extensions import db, login_manager
+from partnerhub.models.types import MAX_ID
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,9 @@ def htmx_redirect(location):
     return redirect(location)
 
 
-# Ids are PostgreSQL integers: a larger number in a URL names nothing (404)
-# instead of overflowing the query.
-MAX_ID = 2**31 - 1
-
-
 class IdConverter(IntegerConverter):
+    """An id in a URL; one too large for the database names nothing (404)."""
+
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)

@@ -3,9 +3,9 @@
 import pytest
 
 from partnerhub.config import _database_url
-from partnerhub.models import Reservation, Unit
-from tests.factories import World, make_reservation
-from tests.helpers import soup
+from partnerhub.models import Grant, Reservation, Unit
+from tests.factories import World, make_agency, make_reservation
+from tests.helpers import count, soup
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,47 @@ def test_an_unknown_rooms_filter_is_left_out_with_a_russian_note(db, client):
     notes = [p.get_text(" ", strip=True) for p in soup(response).select(".field-error")]
     assert any("zzz" in note for note in notes)
     assert not any("valid choice" in note for note in notes)
+
+
+@pytest.mark.parametrize("field", ["agency_id", "unit_ids"])
+def test_a_new_grant_naming_ids_too_large_for_the_database_is_refused(
+    db, client, field
+):
+    world = World()
+    agency = make_agency()
+    db.session.commit()
+    client.login(world.dev_admin)
+    data = {
+        "agency_id": str(agency.id),
+        "max_days": "7",
+        "scope": "units",
+        "unit_ids": [str(world.units[0].id)],
+        "action": "save",
+    }
+    data[field] = "99999999999"
+
+    response = client.post(
+        f"/grants/buildings/{world.building.id}/new", data=data, htmx=True
+    )
+
+    assert response.status_code == 422
+    assert count(Grant, agency_id=agency.id) == 0
+
+
+def test_a_changed_grant_naming_a_unit_id_too_large_is_refused(db, client):
+    world = World()
+    client.login(world.dev_admin)
+
+    response = client.post(
+        f"/grants/{world.grant.id}",
+        data={
+            "max_days": "7",
+            "scope": "units",
+            "unit_ids": ["99999999999"],
+            "action": "save",
+        },
+        htmx=True,
+    )
+
+    assert response.status_code == 422
+    assert db.session.get(Grant, world.grant.id).whole_building is True

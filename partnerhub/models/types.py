@@ -4,6 +4,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.types import DateTime, TypeDecorator
 
+# Ids are PostgreSQL integers: a larger number names no row, and PostgreSQL
+# refuses to compare an id column with it rather than find nothing.
+MAX_ID = 2**31 - 1
+
+
+def is_possible_id(value):
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
 
 class UTCDateTime(TypeDecorator):
     """An aware UTC datetime, also on SQLite, which forgets the zone."""

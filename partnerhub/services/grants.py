@@ -28,6 +28,7 @@ from partnerhub.models import (
     Unit,
     grant_unit,
 )
+from partnerhub.models.types import is_possible_id
 from partnerhub.services import accounts, audit
 from partnerhub.services.errors import DomainError, NotAllowed
 
@@ -41,7 +42,9 @@ def create_grant(actor, building, agency_id, *, whole_building, unit_ids, max_da
     """Open a building (or some of its units) to an agency."""
     developer_id = building.project.developer_id
     _check_actor(actor, developer_id)
-    agency = db.session.get(Organization, agency_id) if agency_id else None
+    agency = None
+    if is_possible_id(agency_id):
+        agency = db.session.get(Organization, agency_id)
     if agency is None or not agency.is_agency:
         raise DomainError(_l("Choose an agency."), field="agency_id")
     if _grant_exists(agency.id, building.id):
@@ -354,7 +357,10 @@ def _units_of_building(building, whole_building, unit_ids):
             field="unit_ids",
         )
     units = db.session.scalars(
-        select(Unit).where(Unit.id.in_(wanted), Unit.building_id == building.id)
+        select(Unit).where(
+            Unit.id.in_([unit_id for unit_id in wanted if is_possible_id(unit_id)]),
+            Unit.building_id == building.id,
+        )
     ).all()
     if len(units) != len(wanted):
         log.warning(
