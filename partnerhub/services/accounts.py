@@ -31,7 +31,7 @@ def normalize_email(email):
 
 
 def authenticate(email, password):
-    """The active user with this e-mail and password, or None.
+    """The active user with this e-mail and password, or None; commits the sign-in.
 
     A disabled account with the right password raises NotAllowed, so that its
     owner learns why instead of retrying; a wrong password says nothing more.
@@ -53,6 +53,7 @@ def authenticate(email, password):
         log.info("sign-in refused for user %s: account disabled", user.id)
         raise NotAllowed(_l("This account is disabled. Ask your organization's admin."))
     user.last_login_at = utcnow()
+    db.session.commit()
     log.info("user %s signed in", user.id)
     return user
 

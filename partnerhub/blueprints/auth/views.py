@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from partnerhub.blueprints.auth.forms import LoginForm
-from partnerhub.extensions import db, limiter
+from partnerhub.extensions import limiter
 from partnerhub.i18n import LANG_COOKIE
 from partnerhub.services import accounts
 from partnerhub.services.errors import DomainError
@@ -40,22 +40,27 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+    back = safe_next(form.next.data) or url_for("home.index")
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data) or url_for("home.index"))
+        return redirect(back)
 
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            if user is not None:
-                login_user(user, remember=form.remember.data)
-                db.session.commit()
-                return redirect(safe_next(form.next.data) or url_for("home.index"))
-            form.form_errors.append(_("Wrong e-mail or password."))
+    if not form.validate_on_submit():
+        return _login_page(form, status=422 if form.is_submitted() else 200)
 
-    status = 422 if request.method == "POST" else 200
+    try:
+        user = accounts.authenticate(form.email.data, form.password.data)
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return _login_page(form, status=422)
+    if user is None:
+        form.form_errors.append(_("Wrong e-mail or password."))
+        return _login_page(form, status=422)
+
+    login_user(user, remember=form.remember.data)
+    return redirect(back)
+
+
+def _login_page(form, status):
     return render("auth/login.html", "auth/login.html", status=status, form=form)
 
 
@@ -73,7 +78,7 @@ def too_many_attempts(_error):
     form = LoginForm()
     form.next.data = safe_next(request.form.get("next")) or ""
     form.form_errors.append(message)
-    return render("auth/login.html", "auth/login.html", status=429, form=form)
+    return _login_page(form, status=429)
 
 
 @bp.post("/logout")
