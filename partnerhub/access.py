@@ -41,6 +41,14 @@ def roles_required(*roles):
     return decorator
 
 
+def _found_or_404(query):
+    """The one row the query finds, or 404: it does not exist for this user."""
+    found = db.session.scalar(query)
+    if found is None:
+        abort(404)
+    return found
+
+
 def is_developer_staff_of(user, developer_id):
     return user.is_developer_staff and user.organization_id == developer_id
 
@@ -64,16 +72,13 @@ def assignable_roles(user):
 
 def member_or_404(user, member_id):
     """A user of the same organization, or 404."""
-    member = db.session.scalar(
+    return _found_or_404(
         select(User).where(
             User.id == member_id,
             User.organization_id == user.organization_id,
             User.organization_id.is_not(None),
         )
     )
-    if member is None:
-        abort(404)
-    return member
 
 
 # Buildings
@@ -96,12 +101,7 @@ def visible_buildings(user):
 
 
 def building_or_404(user, building_id):
-    building = db.session.scalar(
-        visible_buildings(user).where(Building.id == building_id)
-    )
-    if building is None:
-        abort(404)
-    return building
+    return _found_or_404(visible_buildings(user).where(Building.id == building_id))
 
 
 def grant_for(user, building_id):
@@ -136,10 +136,7 @@ def visible_grants(user):
 
 
 def grant_or_404(user, grant_id):
-    grant = db.session.scalar(visible_grants(user).where(Grant.id == grant_id))
-    if grant is None:
-        abort(404)
-    return grant
+    return _found_or_404(visible_grants(user).where(Grant.id == grant_id))
 
 
 # Units
@@ -171,10 +168,7 @@ def unit_or_404(user, unit_id, *, for_update=False):
     query = select(Unit).where(Unit.id == unit_id, unit_visibility_clause(user))
     if for_update:
         query = query.with_for_update()
-    unit = db.session.scalar(query)
-    if unit is None:
-        abort(404)
-    return unit
+    return _found_or_404(query)
 
 
 # Reservations and their files
@@ -202,23 +196,17 @@ def reservation_or_404(user, reservation_id):
 
     Services that change it lock it themselves (unit first, then reservation).
     """
-    reservation = db.session.scalar(
+    return _found_or_404(
         visible_reservations(user).where(Reservation.id == reservation_id)
     )
-    if reservation is None:
-        abort(404)
-    return reservation
 
 
 def attachment_or_404(user, attachment_id):
-    attachment = db.session.scalar(
+    return _found_or_404(
         select(Attachment)
         .join(Reservation, Reservation.id == Attachment.reservation_id)
         .where(Attachment.id == attachment_id, reservation_visibility_clause(user))
     )
-    if attachment is None:
-        abort(404)
-    return attachment
 
 
 def takes_part_in(user, reservation):
