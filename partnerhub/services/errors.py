@@ -18,6 +18,10 @@ class UnitNotAvailable(DomainError):
     """The unit cannot be reserved now (taken, sold, or not on sale)."""
 
 
+class UnitChanged(DomainError):
+    """Someone else changed the unit since the editor loaded it."""
+
+
 class InvalidTransition(DomainError):
     """The reservation is not in a state that allows this step."""
 

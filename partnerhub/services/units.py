@@ -9,14 +9,10 @@ from partnerhub import access
 from partnerhub.extensions import db
 from partnerhub.models import MAX_PRICE, UnitStatus
 from partnerhub.services import audit
-from partnerhub.services.errors import DomainError, NotAllowed
+from partnerhub.services.errors import DomainError, NotAllowed, UnitChanged
 from partnerhub.services.reservations import open_reservation_for
 
 log = logging.getLogger(__name__)
-
-
-class UnitChanged(DomainError):
-    """Someone else changed the unit since the editor loaded it."""
 
 
 def update_unit(staff, unit, *, price, status, seen_version=None):

@@ -27,7 +27,12 @@ from partnerhub.extensions import db
 from partnerhub.models import Role
 from partnerhub.services import grid as grid_service
 from partnerhub.services import reservations, units
-from partnerhub.services.errors import DomainError, NotAllowed, UnitNotAvailable
+from partnerhub.services.errors import (
+    DomainError,
+    NotAllowed,
+    UnitChanged,
+    UnitNotAvailable,
+)
 from partnerhub.web import id_arg, is_htmx, render
 
 bp = Blueprint("grid", __name__)
@@ -117,7 +122,7 @@ def update_unit(unit_id):
             status=form.status.data,
             seen_version=form.seen_version(),
         )
-    except units.UnitChanged as error:
+    except UnitChanged as error:
         db.session.rollback()
         return panel_response(current_user, unit, status=409, message=error.message)
     except DomainError as error:
