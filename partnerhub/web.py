@@ -188,8 +188,13 @@ def init_app(app):
 
     @app.before_request
     def _refuse_nul_bytes():
-        # PostgreSQL cannot store a NUL character; no person types one.
-        values = [*request.args.values(), *request.form.values()]
+        # PostgreSQL cannot store a NUL character; no person types one. An
+        # uploaded file's name becomes a project's name on import.
+        values = [
+            *request.args.values(),
+            *request.form.values(),
+            *(upload.filename or "" for _, upload in request.files.items(multi=True)),
+        ]
         if any("\x00" in value for value in values):
             abort(400, _("The form contains an invalid character."))
 

@@ -1,10 +1,18 @@
 """Input no person sends on purpose gets a clear answer and changes nothing."""
 
+import io
+
 import pytest
 
 from partnerhub.config import _database_url
-from partnerhub.models import Grant, Reservation, Unit
-from tests.factories import World, make_agency, make_reservation
+from partnerhub.models import Grant, Project, Reservation, Role, Unit
+from tests.factories import (
+    World,
+    make_agency,
+    make_developer,
+    make_reservation,
+    make_user,
+)
 from tests.helpers import count, soup
 
 
@@ -54,6 +62,23 @@ def test_a_nul_character_is_refused_and_nothing_saved(db, client):
 
     assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count()).select_from(Reservation)) == 0
+
+
+def test_a_nul_character_in_a_file_name_is_refused_and_nothing_imported(db, client):
+    developer = make_developer()
+    admin = make_user(developer, Role.DEVELOPER_ADMIN)
+    db.session.commit()
+    client.login(admin)
+    content = "Этаж;Номер;Площадь;Цена\n1;1;40;5 000 000\n".encode()
+
+    response = client.post(
+        "/imports/",
+        data={"file": (io.BytesIO(content), "list\x00.csv"), "project_name": ""},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 400
+    assert count(Project) == count(Unit) == 0
 
 
 def test_a_fixed_price_beyond_any_unit_is_a_form_error(db, client):
