@@ -52,6 +52,15 @@ def test_entity_bombs_and_external_entities_are_refused(developer, name):
     assert "root:" not in message
 
 
+def test_a_nul_character_past_the_first_bytes_of_a_csv_is_refused(developer):
+    rows = "".join(f"1;{number};40;5 000 000\n" for number in range(1, 600))
+    content = f"Этаж;Номер;Площадь;Цена\n{rows}1;X\x00Y;40;5 000 000\n".encode()
+
+    message = refused(developer, content, "list.csv")
+
+    assert "line 601 cannot be read as CSV" in message
+
+
 def test_xml_that_is_not_a_feed_is_refused(developer):
     message = refused(developer, b'<svg xmlns="http://www.w3.org/2000/svg"/>', "a.xml")
 

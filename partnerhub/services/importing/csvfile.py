@@ -97,6 +97,16 @@ def _rows(file, encoding, delimiter):
                         encoding=encoding,
                     )
                 ) from None
+            if any("\x00" in cell for cell in cells):
+                # Python's csv module refused these before 3.11; PostgreSQL
+                # still cannot store them, and no price list holds one.
+                raise InvalidFile(
+                    _l(
+                        "line %(n)s cannot be read as CSV: %(error)s",
+                        n=start,
+                        error="line contains NUL",
+                    )
+                )
             yield start, cells
             start = reader.line_num + 1
     finally:
