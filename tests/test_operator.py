@@ -294,3 +294,24 @@ def test_create_operator_command(app, client):
     assert (user.role, user.organization_id) == (Role.OPERATOR, None)
     client.login(user, password="ops-pass-1")
     assert client.get("/operator/developers").status_code == 200
+
+
+def test_create_developer_refuses_an_overlong_name_with_a_message(app):
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(
+        args=[
+            "create-developer",
+            "--name",
+            "Я" * 300,
+            "--slug",
+            "longname",
+            "--admin-email",
+            "admin@longname.example",
+            "--admin-password",
+            "demo12345",
+        ]
+    )
+
+    assert result.exit_code == 1
+    assert "200" in result.output

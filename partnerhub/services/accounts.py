@@ -117,6 +117,8 @@ def create_organization(kind, name, slug):
         raise DomainError("unknown organization kind", field="kind")
     if not (name or "").strip():
         raise DomainError(_l("Enter the name."), field="name")
+    if len(name.strip()) > 200:
+        raise DomainError(_l("Keep the name under 200 characters."), field="name")
     slug = slugify(slug or name)
     if not slug:
         raise DomainError(
@@ -142,7 +144,7 @@ def create_user(organization, email, password, full_name, role):
             raise DomainError(
                 _l("This role does not exist in this organization."), field="role"
             )
-    if "@" not in normalize_email(email):
+    if "@" not in normalize_email(email) or len(normalize_email(email)) > 254:
         raise DomainError(_l("Enter a valid e-mail address."), field="email")
     if email_taken(email):
         raise DomainError(_l("This e-mail is already in use."), field="email")
@@ -158,7 +160,7 @@ def create_user(organization, email, password, full_name, role):
     user = User(
         organization=organization,
         email=normalize_email(email),
-        full_name=(full_name or "").strip() or normalize_email(email),
+        full_name=((full_name or "").strip() or normalize_email(email))[:200],
         role=role,
     )
     user.set_password(password)

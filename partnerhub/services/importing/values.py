@@ -22,10 +22,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from partnerhub.models import UnitKind, UnitStatus
+from partnerhub.models import MAX_PRICE, UnitKind, UnitStatus
 
 CENT = Decimal("0.01")
-MAX_PRICE = Decimal("999999999999")
 MAX_AREA = Decimal("99999999")
 MIN_FLOOR, MAX_FLOOR = -10, 300
 
