@@ -237,9 +237,9 @@ def _unit(
         status = UnitStatus.UNAVAILABLE
     else:
         status = UnitStatus.AVAILABLE
-    price = (Decimal(price_per_m2) * area).quantize(
-        Decimal("1000"), rounding=ROUND_HALF_UP
-    )
+    # Developers price in whole thousands.
+    price = (Decimal(price_per_m2) * area).quantize(Decimal("1E3"), ROUND_HALF_UP)
+    price = price.quantize(Decimal(1))
     layout_url = None
     if layout:
         layout_url = f"/static/layouts/{layout}.svg"
